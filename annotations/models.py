@@ -1,0 +1,434 @@
+"""The fact-check domain: articles and their sources, the machine's suggestions, the
+reviewers' decisions, verdicts and the audit trail.
+
+Machine output and human decisions live side by side on the same rows (``origin``,
+``review_state`` and the ``machine_*`` copy of a corrected span) so that we can always
+measure the machine against what reviewers made of it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from .spans import validate_span
+
+
+def _span_constraints(prefix: str, field_prefix: str = "", nullable: bool = False):
+    start, end = f"{field_prefix}start", f"{field_prefix}end"
+    ok = Q(**{f"{start}__gte": 0}) & Q(**{f"{start}__lt": F(end)})
+    if nullable:
+        ok = ok | (Q(**{f"{start}__isnull": True}) & Q(**{f"{end}__isnull": True}))
+    return models.CheckConstraint(condition=ok, name=f"{prefix}_{field_prefix}span_valid")
+
+
+class Origin(models.TextChoices):
+    MACHINE = "machine", "Machine"
+    REVIEWER = "reviewer", "Reviewer"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+    CORRECTED = "corrected", "Corrected"
+
+
+class Support(models.TextChoices):
+    SUPPORTED = "supported", "Supported"
+    PARTLY_SUPPORTED = "partly_supported", "Partly supported"
+    CONTRADICTED = "contradicted", "Contradicted"
+    NOT_FOUND = "not_found", "Not found"
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PREANNOTATING = "preannotating", "Pre-annotating"
+        READY = "ready", "Ready for review"
+        IN_REVIEW = "in_review", "In review"
+        REVIEWED = "reviewed", "Reviewed"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    # The text exactly as imported (masthead and trailing source list included) so that every
+    # stored offset points into what the reviewer was given.
+    body = models.TextField()
+    language = models.CharField(max_length=12, default="en")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["outlet"]),
+            models.Index(fields=["assigned_to", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Source(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "content_hash"], name="source_unique_text"),
+            models.CheckConstraint(condition=~Q(text=""), name="source_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"Source {self.position + 1}"
+
+
+class AnnotationRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="runs")
+    pipeline_version = models.CharField(max_length=40)
+    model_name = models.CharField(max_length=100, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=40, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, for the queue's bar
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    timings = models.JSONField(default=dict, blank=True)  # stage -> seconds
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of article {self.article_id} ({self.status})"
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    run = models.ForeignKey(AnnotationRun, null=True, blank=True, on_delete=models.SET_NULL)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    score = models.FloatField(null=True, blank=True)
+    kinds = models.JSONField(default=list, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    support = models.CharField(max_length=20, choices=Support.choices, default=Support.NOT_FOUND)
+    # What the machine proposed, kept when a reviewer corrects the span.
+    machine_start = models.PositiveIntegerField(null=True, blank=True)
+    machine_end = models.PositiveIntegerField(null=True, blank=True)
+    machine_text = models.TextField(blank=True)
+    # The short statement used as ClaimReview `claimReviewed`; defaults to the claim text.
+    claim_reviewed = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "start", "id"]
+        constraints = [
+            _span_constraints("claim"),
+            _span_constraints("claim", "machine_", nullable=True),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=1)),
+                name="claim_score_in_unit_interval",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "start"]),
+            models.Index(fields=["article", "review_state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def clean(self) -> None:
+        validate_span(self.article.body, self.start, self.end, self.text, label="claim")
+
+
+class Attribution(models.Model):
+    """Speaker – cue – content. Offsets point into the article body, or into ``source.text``
+    when ``source`` is set (attributions found in a cited source)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="attributions"
+    )
+    run = models.ForeignKey(AnnotationRun, null=True, blank=True, on_delete=models.SET_NULL)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="attributions"
+    )
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    speaker_text = models.TextField(blank=True)
+    speaker_resolved = models.CharField(max_length=300, blank=True)
+    cue_start = models.PositiveIntegerField()
+    cue_end = models.PositiveIntegerField()
+    cue_text = models.CharField(max_length=300)
+    content_start = models.PositiveIntegerField()
+    content_end = models.PositiveIntegerField()
+    content_text = models.TextField()
+    direct = models.BooleanField(default=False)
+    hedged = models.BooleanField(default=False)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    machine_snapshot = models.JSONField(null=True, blank=True)  # the machine's spans if corrected
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "source", "cue_start", "id"]
+        constraints = [
+            _span_constraints("attribution", "speaker_", nullable=True),
+            _span_constraints("attribution", "cue_"),
+            _span_constraints("attribution", "content_"),
+        ]
+        indexes = [models.Index(fields=["article", "source", "cue_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_text or '?'} {self.cue_text}: {self.content_text[:60]}"
+
+    @property
+    def speaker_display(self) -> str:
+        return self.speaker_resolved or self.speaker_text
+
+
+class Entity(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="entities")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE)
+    run = models.ForeignKey(AnnotationRun, null=True, blank=True, on_delete=models.SET_NULL)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    label = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["article", "source", "start"]
+        verbose_name_plural = "entities"
+        constraints = [_span_constraints("entity")]
+        indexes = [models.Index(fields=["article", "source", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.label})"
+
+
+class Quantity(models.Model):
+    class Kind(models.TextChoices):
+        MONEY = "money", "Money"
+        COUNT = "count", "Count"
+        PERCENT = "percent", "Percent"
+        DURATION = "duration", "Duration"
+        DATE = "date", "Date"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quantities")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE)
+    run = models.ForeignKey(AnnotationRun, null=True, blank=True, on_delete=models.SET_NULL)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.FloatField(null=True, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    approximate = models.BooleanField(default=False)
+    bound = models.CharField(max_length=12, blank=True)
+    iso_date = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["article", "source", "start"]
+        verbose_name_plural = "quantities"
+        constraints = [_span_constraints("quantity")]
+        indexes = [models.Index(fields=["article", "source", "start"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EvidenceLink(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="evidence")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    score = models.FloatField(null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+
+    class Meta:
+        ordering = ["claim", "-score", "id"]
+        constraints = [_span_constraints("evidence")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Flag(models.Model):
+    class Type(models.TextChoices):
+        NUMBER_MISMATCH = "number_mismatch", "Number differs"
+        RANGE_VS_POINT = "range_vs_point", "Range vs single figure"
+        ATTRIBUTION_MISMATCH = "attribution_mismatch", "Attributed to someone else"
+        DATE_MISMATCH = "date_mismatch", "Date differs"
+        QUOTE_MISMATCH = "quote_mismatch", "Quote wording differs"
+        NOT_IN_SOURCES = "not_in_sources", "Not found in any source"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="flags")
+    type = models.CharField(max_length=24, choices=Type.choices)
+    article_text = models.TextField(blank=True)
+    source_text = models.TextField(blank=True)
+    message = models.TextField(blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        indexes = [models.Index(fields=["type"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.article_text[:60]}"
+
+    @property
+    def is_dismissed(self) -> bool:
+        return self.dismissed_at is not None
+
+
+class RatingScale(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_scale"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def bounds(self) -> tuple[float, float] | None:
+        values = [r.value for r in self.ratings.all() if r.value is not None]
+        return (min(values), max(values)) if values else None
+
+
+class Rating(models.Model):
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="ratings")
+    label = models.CharField(max_length=100)
+    # None puts the rating outside the numeric range (e.g. "Unverifiable").
+    value = models.FloatField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["scale", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "label"], name="rating_unique_label")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Verdict(models.Model):
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    rationale = models.TextField()
+    evidence = models.ManyToManyField(EvidenceLink, blank=True, related_name="verdicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="verdicts"
+    )
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["is_published", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="verdict_published_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} — {self.claim}"
+
+
+class AuditEvent(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    verb = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=40)
+    target_id = models.BigIntegerField(null=True)
+    # Denormalised so an article's history is one indexed query.
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-created_at"]),
+            models.Index(fields=["article", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.target_type}:{self.target_id}"
