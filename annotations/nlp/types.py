@@ -81,6 +81,8 @@ class Attribution:
     direct: bool
     claim_id: str | None = None
     hedged: bool = False  # "reportedly", "allegedly"
+    # fuller earlier mention for a pronoun or bare-surname speaker; the span stays a true slice
+    speaker_resolved: str | None = None
 
 
 @dataclass(frozen=True)
