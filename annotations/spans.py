@@ -14,7 +14,12 @@ class SpanError(ValidationError):
 
 
 def validate_span(
-    text: str, start: int | None, end: int | None, expected: str | None = None, *, label: str = "span"
+    text: str,
+    start: int | None,
+    end: int | None,
+    expected: str | None = None,
+    *,
+    label: str = "span",
 ) -> str:
     """Check ``0 <= start < end <= len(text)`` and, if given, that ``expected`` is the slice.
 

@@ -1,0 +1,123 @@
+"""``manage.py load_demo``: the seed article and its source, pre-annotated, demo users and one
+published verdict. Idempotent: a second run changes nothing.
+
+Demo passwords are random and kept in ``var/demo_credentials.json`` on this machine only, so a
+production database never gets a well-known password.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from annotations import services
+from annotations.importers import article_input, source_input
+from annotations.models import Article, Claim, Flag, Rating, RatingScale
+from annotations.services.articles import content_hash
+from annotations.textio import read_text_file
+
+SEED_DIR = settings.BASE_DIR / "fixtures" / "seed"
+SEED_ARTICLE = SEED_DIR / "article_express_gazette_2026-01-27.txt"
+SEED_SOURCE = SEED_DIR / "source_calitoday_2025-09-22.txt"
+DEMO_USERS = {
+    "demo-reviewer": {"group": "reviewer", "is_staff": False, "is_superuser": False},
+    "demo-editor": {"group": "editor", "is_staff": True, "is_superuser": True},
+}
+
+
+def _credentials_file():
+    return settings.VAR_DIR / "demo_credentials.json"
+
+
+class Command(BaseCommand):
+    help = "Load the seed article pair, pre-annotated, with a demo reviewer and editor."
+
+    def handle(self, *args, **options):
+        users = self._users()
+        article = self._seed_article()
+        self._demo_verdict(article, users["demo-editor"])
+        self.stdout.write(f"Seed article #{article.pk}: {article.title} [{article.status}]")
+        self.stdout.write(f"Demo sign-in (stored in {_credentials_file()}):")
+        for username, password in self._passwords().items():
+            self.stdout.write(f"  {username} / {password}")
+
+    def _passwords(self) -> dict[str, str]:
+        path = _credentials_file()
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def _users(self) -> dict[str, User]:
+        passwords = self._passwords()
+        users = {}
+        for username, spec in DEMO_USERS.items():
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                password = passwords.get(username) or secrets.token_urlsafe(9)
+                user = User.objects.create_user(
+                    username=username,
+                    password=password,
+                    is_staff=spec["is_staff"],
+                    is_superuser=spec["is_superuser"],
+                )
+                passwords[username] = password
+            user.groups.add(Group.objects.get(name=spec["group"]))
+            users[username] = user
+        path = _credentials_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(passwords, indent=2))
+        path.chmod(0o600)
+        return users
+
+    def _seed_article(self) -> Article:
+        text = read_text_file(SEED_ARTICLE)
+        article = Article.objects.filter(content_hash=content_hash(text)).first()
+        if article is None:
+            data = article_input(text, sources=[source_input(read_text_file(SEED_SOURCE))])
+            article = services.article_import(data=data, queue=False)
+        if article.status in (
+            Article.Status.NEW,
+            Article.Status.FAILED,
+            Article.Status.PREANNOTATING,
+        ):
+            self.stdout.write("Pre-annotating the seed article…")
+            services.run_execute(article_id=article.pk)
+            article.refresh_from_db()
+        return article
+
+    def _demo_verdict(self, article: Article, editor: User) -> None:
+        if Claim.objects.filter(article=article, verdict__isnull=False).exists():
+            return
+        flagged = (
+            Flag.objects.filter(claim__article=article, type=Flag.Type.RANGE_VS_POINT)
+            .select_related("claim")
+            .first()
+        )
+        claim = flagged.claim if flagged else article.claims.order_by("-score").first()
+        if claim is None:
+            return
+        scale = RatingScale.objects.get(is_default=True)
+        rating = Rating.objects.get(scale=scale, label="Mixed")
+        with transaction.atomic():
+            claim = services.claim_set_statement(
+                claim_id=claim.pk,
+                actor=editor,
+                version=claim.version,
+                statement="North Korea sent Russia $5.6bn–$9.8bn of arms since 2023",
+            )
+            verdict = services.verdict_save(
+                claim=claim,
+                rating=rating,
+                actor=editor,
+                evidence_ids=list(claim.evidence.values_list("pk", flat=True)[:2]),
+                rationale=(
+                    "The cited source (CaliToday, 22 September 2025) gives a single figure, "
+                    "$9.8 billion, not a range, and credits the study to researcher Elena "
+                    "Guseynova of Hankuk University of Foreign Studies, published by the "
+                    "Frankfurter Allgemeine Zeitung, not to the Friedrich Naumann Foundation."
+                ),
+            )
+            services.verdict_publish(verdict=verdict, actor=editor)

@@ -1,0 +1,185 @@
+"""Importing articles with their sources, and the article-level workflow."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from .. import roles
+from ..models import Article, Source
+from ..textio import TextInputError, check_text
+from .audit import audit_record, snapshot
+from .errors import ServiceError
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    text: str
+    name: str = ""
+    published_on: date | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    title: str
+    body: str
+    outlet: str = ""
+    url: str = ""
+    published_on: date | None = None
+    language: str = "en"
+    sources: tuple[SourceInput, ...] = field(default_factory=tuple)
+
+
+class DuplicateArticle(ServiceError):
+    def __init__(self, existing: Article):
+        self.existing = existing
+        super().__init__(f"This text was already imported as article #{existing.pk}: {existing}")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _checked(text: str, label: str) -> str:
+    try:
+        return check_text(text, label=label, max_bytes=settings.FACTCHECK_MAX_TEXT_BYTES)
+    except TextInputError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def article_import(*, data: ArticleInput, actor=None, queue: bool = True) -> Article:
+    """Store an article and its sources in one transaction, then queue pre-annotation.
+
+    Everything is validated before the first write so a bad source never leaves a
+    half-imported article behind; the same text twice raises DuplicateArticle.
+    """
+    body = _checked(data.body, "article text")
+    if not data.title.strip():
+        raise ServiceError("The article needs a title")
+    sources = []
+    for index, source in enumerate(data.sources, start=1):
+        label = f"source {index}" + (f" ({source.name})" if source.name else "")
+        sources.append((source, _checked(source.text, label)))
+    digest = content_hash(body)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing:
+        raise DuplicateArticle(existing)
+
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=data.title.strip()[:500],
+                outlet=data.outlet.strip()[:200],
+                url=data.url,
+                published_on=data.published_on,
+                body=body,
+                language=data.language,
+                content_hash=digest,
+            )
+            seen: set[str] = set()
+            for position, (source, text) in enumerate(sources):
+                source_hash = content_hash(text)
+                if source_hash in seen:
+                    continue  # the same source cited twice is one source
+                seen.add(source_hash)
+                Source.objects.create(
+                    article=article,
+                    position=position,
+                    name=source.name[:200],
+                    published_on=source.published_on,
+                    url=source.url,
+                    text=text,
+                    content_hash=source_hash,
+                )
+            audit_record(
+                actor=actor,
+                verb="article.import",
+                target=article,
+                article=article,
+                after={
+                    **snapshot(article, ["title", "outlet", "url", "published_on"]),
+                    "sources": len(seen),
+                },
+            )
+            if queue:
+                from .preannotation import run_queue
+
+                run_queue(article=article, actor=actor)
+    except IntegrityError:
+        # Two imports of the same text racing each other: the unique hash decides.
+        existing = Article.objects.filter(content_hash=digest).first()
+        if existing:
+            raise DuplicateArticle(existing) from None
+        raise
+    return article
+
+
+def article_assign(*, article: Article, assignee, actor) -> Article:
+    """Reviewers may take an article for themselves; only editors assign others."""
+    if assignee is not None and assignee != actor and not roles.is_editor(actor):
+        raise PermissionDenied("Only editors can assign articles to other people")
+    if assignee is None and article.assigned_to not in (None, actor) and not roles.is_editor(actor):
+        raise PermissionDenied("Only editors can unassign other people's articles")
+    with transaction.atomic():
+        before = snapshot(article, ["assigned_to"])
+        article.assigned_to = assignee
+        article.save(update_fields=["assigned_to", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="article.assign",
+            target=article,
+            article=article,
+            before=before,
+            after=snapshot(article, ["assigned_to"]),
+        )
+    return article
+
+
+def article_set_status(*, article: Article, status: str, actor, verb: str) -> Article:
+    if article.status == status:
+        return article
+    with transaction.atomic():
+        before = {"status": article.status}
+        article.status = status
+        article.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=article,
+            article=article,
+            before=before,
+            after={"status": status},
+        )
+    return article
+
+
+def article_start_review(*, article: Article, actor) -> Article:
+    """The first reviewer action moves a ready article into review."""
+    if article.status == Article.Status.READY:
+        return article_set_status(
+            article=article,
+            status=Article.Status.IN_REVIEW,
+            actor=actor,
+            verb="article.review_started",
+        )
+    return article
+
+
+def article_mark_reviewed(*, article: Article, actor) -> Article:
+    if not roles.is_reviewer(actor):
+        raise PermissionDenied("Only reviewers can mark an article reviewed")
+    pending = article.claims.filter(review_state="pending").count()
+    if pending:
+        raise ServiceError(
+            f"{pending} claim(s) are still pending: confirm or reject them before marking "
+            "the article reviewed"
+        )
+    return article_set_status(
+        article=article, status=Article.Status.REVIEWED, actor=actor, verb="article.reviewed"
+    )

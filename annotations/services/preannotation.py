@@ -1,0 +1,375 @@
+"""Running the NLP pipeline on an article and storing what it found.
+
+The store replaces only machine suggestions nobody has touched: confirmed, corrected,
+rejected and reviewer-added annotations survive a re-run unchanged, so re-running after a
+model upgrade never destroys review work.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from ..models import (
+    AnnotationRun,
+    Article,
+    Attribution,
+    Claim,
+    Entity,
+    EvidenceLink,
+    Flag,
+    Origin,
+    Quantity,
+    ReviewState,
+    Source,
+)
+from ..spans import validate_span
+from .audit import audit_record
+
+log = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "1.0"
+# Errors worth retrying: the database or broker blinked. Everything else is a bug or bad input
+# and retrying would only repeat it.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+
+
+def run_queue(*, article: Article, actor=None) -> AnnotationRun:
+    """Create a queued run and enqueue the task once the surrounding transaction commits."""
+    from ..tasks import preannotate_article
+
+    with transaction.atomic():
+        run = AnnotationRun.objects.create(
+            article=article,
+            pipeline_version=PIPELINE_VERSION,
+            model_name=settings.FACTCHECK_SPACY_MODEL,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        before = {"status": article.status}
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PREANNOTATING)
+        article.status = Article.Status.PREANNOTATING
+        audit_record(
+            actor=actor,
+            verb="preannotation.queue",
+            target=run,
+            article=article,
+            before=before,
+            after={"status": article.status, "run": run.pk},
+        )
+        transaction.on_commit(lambda: preannotate_article.delay(article.pk, run.pk))
+    return run
+
+
+def _set_stage(run: AnnotationRun, stage: str, progress: int, **extra) -> None:
+    run.stage, run.progress = stage, progress
+    for key, value in extra.items():
+        setattr(run, key, value)
+    AnnotationRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress, **extra)
+
+
+def _source_docs(article: Article):
+    from ..nlp.types import SourceDoc
+
+    return [
+        SourceDoc(
+            id=f"s{source.pk}",
+            text=source.text,
+            name=source.name or None,
+            date=source.published_on.isoformat() if source.published_on else None,
+        )
+        for source in article.sources.all()
+    ]
+
+
+def run_execute(*, article_id: int, run_id: int | None = None, final_attempt: bool = True):
+    """Run the pipeline for one queued run. Safe to call again: a finished run is left alone."""
+    from ..nlp.pipeline import load_pipeline
+    from ..nlp.preannotate import preannotate
+
+    article = Article.objects.get(pk=article_id)
+    if run_id is None:
+        run = article.runs.order_by("-created_at", "-id").first()
+        if run is None:
+            run = AnnotationRun.objects.create(
+                article=article,
+                pipeline_version=PIPELINE_VERSION,
+                model_name=settings.FACTCHECK_SPACY_MODEL,
+            )
+    else:
+        run = AnnotationRun.objects.get(pk=run_id, article=article)
+    if run.status in (AnnotationRun.Status.SUCCEEDED, AnnotationRun.Status.SKIPPED):
+        return run
+    newer = article.runs.filter(created_at__gt=run.created_at).exists()
+    if newer:
+        _set_stage(
+            run,
+            "superseded",
+            100,
+            status=AnnotationRun.Status.SKIPPED,
+            finished_at=timezone.now(),
+            error="A newer run was queued for this article.",
+        )
+        return run
+
+    _set_stage(
+        run,
+        "loading model",
+        5,
+        status=AnnotationRun.Status.RUNNING,
+        started_at=timezone.now(),
+        attempts=run.attempts + 1,
+        error="",
+    )
+    try:
+        started = timezone.now()
+        nlp = load_pipeline(settings.FACTCHECK_SPACY_MODEL)
+        load_seconds = (timezone.now() - started).total_seconds()
+        _set_stage(
+            run,
+            "analysing",
+            20,
+            model_version=str(nlp.meta.get("version", "")),
+            model_name=f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}".strip("_"),
+        )
+        sources = _source_docs(article)
+        result = preannotate(article.body, sources, nlp=nlp)
+        _set_stage(run, "storing", 85)
+        with transaction.atomic():
+            counts = preannotation_store(article=article, run=run, result=result)
+            timings = {
+                "load_model": round(load_seconds, 4),
+                **{k: round(v, 4) for k, v in result.timings.items()},
+            }
+            _set_stage(
+                run,
+                "done",
+                100,
+                status=AnnotationRun.Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                timings=timings,
+            )
+            if article.status in (
+                Article.Status.PREANNOTATING,
+                Article.Status.NEW,
+                Article.Status.FAILED,
+            ):
+                Article.objects.filter(pk=article.pk).update(status=Article.Status.READY)
+            audit_record(
+                actor=None, verb="preannotation.store", target=run, article=article, after=counts
+            )
+        return run
+    except TRANSIENT_ERRORS as exc:
+        if not final_attempt:
+            _set_stage(
+                run,
+                "waiting to retry",
+                run.progress,
+                status=AnnotationRun.Status.QUEUED,
+                error=f"{type(exc).__name__}: {exc} (will retry)",
+            )
+            raise
+        _fail(run, article, exc)
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure must leave a visible failed state
+        _fail(run, article, exc)
+        raise
+
+
+def _fail(run: AnnotationRun, article: Article, exc: BaseException) -> None:
+    message = f"{type(exc).__name__}: {exc}"
+    log.error("pre-annotation of article %s failed: %s", article.pk, message)
+    try:
+        _set_stage(
+            run,
+            "failed",
+            run.progress,
+            status=AnnotationRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=message + "\n\n" + "".join(traceback.format_exception(exc))[-4000:],
+        )
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED)
+        audit_record(
+            actor=None,
+            verb="preannotation.fail",
+            target=run,
+            article=article,
+            after={"error": message[:500]},
+        )
+    except DatabaseError:
+        log.exception("could not record the failure of run %s", run.pk)
+
+
+def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict[str, int]:
+    """Replace untouched machine annotations with ``result``; keep all reviewer work."""
+    body = article.body
+    sources: dict[str, Source] = {f"s{s.pk}": s for s in article.sources.all()}
+
+    untouched = Claim.objects.filter(
+        article=article,
+        origin=Origin.MACHINE,
+        review_state=ReviewState.PENDING,
+        verdict__isnull=True,
+    )
+    untouched.delete()
+    Attribution.objects.filter(
+        article=article, origin=Origin.MACHINE, review_state=ReviewState.PENDING
+    ).delete()
+    Entity.objects.filter(article=article).delete()
+    Quantity.objects.filter(article=article).delete()
+
+    kept_claims = {(c.start, c.end): c for c in article.claims.all()}
+    kept_attrs = {(a.source_id, a.cue_start) for a in Attribution.objects.filter(article=article)}
+
+    claim_by_id: dict[str, Claim] = {}
+    new_claims = []
+    for claim in result.claims:
+        validate_span(body, claim.start, claim.end, claim.text, label=f"claim {claim.id}")
+        kept = kept_claims.get((claim.start, claim.end)) or next(
+            (
+                c
+                for c in kept_claims.values()
+                if c.machine_start == claim.start and c.machine_end == claim.end
+            ),
+            None,
+        )
+        if kept is not None:
+            claim_by_id[claim.id] = kept
+            continue
+        obj = Claim(
+            article=article,
+            run=run,
+            start=claim.start,
+            end=claim.end,
+            text=claim.text,
+            score=max(0.0, min(1.0, claim.score)),
+            kinds=list(claim.kinds),
+            support=claim.support,
+            origin=Origin.MACHINE,
+        )
+        new_claims.append((claim, obj))
+    Claim.objects.bulk_create([obj for _, obj in new_claims])
+
+    evidence, flags = [], []
+    for claim, obj in new_claims:
+        claim_by_id[claim.id] = obj
+        for ev in claim.evidence:
+            source = sources.get(ev.source_id)
+            if source is None:
+                continue
+            validate_span(source.text, ev.start, ev.end, ev.text, label="evidence")
+            evidence.append(
+                EvidenceLink(
+                    claim=obj,
+                    source=source,
+                    start=ev.start,
+                    end=ev.end,
+                    text=ev.text,
+                    score=ev.score,
+                )
+            )
+        for flag in claim.flags:
+            flags.append(
+                Flag(
+                    claim=obj,
+                    type=flag.type,
+                    article_text=flag.article_text,
+                    source_text=flag.source_text,
+                    message=flag.message,
+                )
+            )
+    EvidenceLink.objects.bulk_create(evidence)
+    Flag.objects.bulk_create(flags)
+
+    attributions = []
+
+    def add_attributions(items, text: str, source: Source | None) -> None:
+        for a in items:
+            key = (source.pk if source else None, a.cue.start)
+            if key in kept_attrs:
+                continue
+            if a.speaker is not None:
+                validate_span(text, a.speaker.start, a.speaker.end, a.speaker.text, label="speaker")
+            validate_span(text, a.cue.start, a.cue.end, a.cue.text, label="cue")
+            validate_span(text, a.content.start, a.content.end, a.content.text, label="content")
+            attributions.append(
+                Attribution(
+                    article=article,
+                    source=source,
+                    run=run,
+                    claim=claim_by_id.get(a.claim_id) if source is None and a.claim_id else None,
+                    speaker_start=a.speaker.start if a.speaker else None,
+                    speaker_end=a.speaker.end if a.speaker else None,
+                    speaker_text=a.speaker.text if a.speaker else "",
+                    speaker_resolved=(getattr(a, "speaker_resolved", None) or "")[:300],
+                    cue_start=a.cue.start,
+                    cue_end=a.cue.end,
+                    cue_text=a.cue.text[:300],
+                    content_start=a.content.start,
+                    content_end=a.content.end,
+                    content_text=a.content.text,
+                    direct=a.direct,
+                    hedged=a.hedged,
+                )
+            )
+
+    add_attributions(result.attributions, body, None)
+    entities, quantities = [], []
+
+    def add_spans(items_e, items_q, text: str, source: Source | None) -> None:
+        for e in items_e:
+            validate_span(text, e.start, e.end, e.text, label="entity")
+            entities.append(
+                Entity(
+                    article=article,
+                    source=source,
+                    run=run,
+                    start=e.start,
+                    end=e.end,
+                    text=e.text[:500],
+                    label=e.label,
+                )
+            )
+        for q in items_q:
+            validate_span(text, q.start, q.end, q.text, label="quantity")
+            quantities.append(
+                Quantity(
+                    article=article,
+                    source=source,
+                    run=run,
+                    start=q.start,
+                    end=q.end,
+                    text=q.text[:500],
+                    kind=q.kind,
+                    value=q.value,
+                    low=q.low,
+                    high=q.high,
+                    unit=q.unit or "",
+                    approximate=q.approximate,
+                    bound=q.bound or "",
+                    iso_date=q.iso_date or "",
+                )
+            )
+
+    add_spans(result.entities, result.quantities, body, None)
+    for source_result in result.sources:
+        source = sources.get(source_result.id)
+        if source is None:
+            continue
+        add_attributions(source_result.attributions, source.text, source)
+        add_spans(source_result.entities, source_result.quantities, source.text, source)
+    Attribution.objects.bulk_create(attributions)
+    Entity.objects.bulk_create(entities)
+    Quantity.objects.bulk_create(quantities)
+    return {
+        "claims": len(new_claims),
+        "claims_kept": len(kept_claims),
+        "attributions": len(attributions),
+        "entities": len(entities),
+        "quantities": len(quantities),
+        "evidence": len(evidence),
+        "flags": len(flags),
+    }

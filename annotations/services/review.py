@@ -1,0 +1,361 @@
+"""Reviewer decisions on claims, attributions and flags.
+
+Every change is optimistic-concurrency checked: the caller passes the version it loaded and a
+stale version raises ConflictError carrying the current record, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .. import roles
+from ..models import Article, Attribution, Claim, Flag, Origin, ReviewState
+from ..spans import validate_span
+from .articles import article_start_review
+from .audit import audit_record, snapshot
+from .errors import ConflictError, ServiceError
+
+CLAIM_FIELDS = ["start", "end", "text", "review_state", "kinds", "claim_reviewed", "version"]
+ATTRIBUTION_FIELDS = [
+    "speaker_start",
+    "speaker_end",
+    "speaker_text",
+    "cue_start",
+    "cue_end",
+    "cue_text",
+    "content_start",
+    "content_end",
+    "content_text",
+    "direct",
+    "review_state",
+    "claim",
+    "version",
+]
+
+
+def _require_reviewer(actor) -> None:
+    if not roles.is_reviewer(actor):
+        raise PermissionDenied("Only reviewers can change annotations")
+
+
+def _change(
+    model, pk: int, *, actor, version: int | None, verb: str, fields: list[str], mutate: Callable
+) -> object:
+    """Lock, check the version, apply ``mutate``, bump the version and audit — in one place."""
+    _require_reviewer(actor)
+    with transaction.atomic():
+        obj = model.objects.select_for_update().select_related("article").get(pk=pk)
+        if version is not None and obj.version != version:
+            raise ConflictError(obj, version)
+        before = snapshot(obj, fields)
+        mutate(obj)
+        obj.version += 1
+        obj.updated_by = actor
+        obj.save()
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=obj,
+            article=obj.article,
+            before=before,
+            after=snapshot(obj, fields),
+        )
+        article_start_review(article=obj.article, actor=actor)
+    return obj
+
+
+def claim_confirm(*, claim_id: int, actor, version: int | None) -> Claim:
+    def mutate(claim: Claim) -> None:
+        if claim.review_state != ReviewState.CORRECTED:
+            claim.review_state = ReviewState.CONFIRMED
+
+    return _change(
+        Claim,
+        claim_id,
+        actor=actor,
+        version=version,
+        verb="claim.confirm",
+        fields=CLAIM_FIELDS,
+        mutate=mutate,
+    )
+
+
+def claim_reject(*, claim_id: int, actor, version: int | None) -> Claim:
+    def mutate(claim: Claim) -> None:
+        if hasattr(claim, "verdict"):
+            raise ServiceError("This claim has a verdict; delete or unpublish it before rejecting")
+        claim.review_state = ReviewState.REJECTED
+
+    return _change(
+        Claim,
+        claim_id,
+        actor=actor,
+        version=version,
+        verb="claim.reject",
+        fields=CLAIM_FIELDS,
+        mutate=mutate,
+    )
+
+
+def claim_reopen(*, claim_id: int, actor, version: int | None) -> Claim:
+    """Undo a confirm or reject: back to pending (a corrected span stays corrected)."""
+
+    def mutate(claim: Claim) -> None:
+        claim.review_state = (
+            ReviewState.CORRECTED if claim.machine_start is not None else ReviewState.PENDING
+        )
+
+    return _change(
+        Claim,
+        claim_id,
+        actor=actor,
+        version=version,
+        verb="claim.reopen",
+        fields=CLAIM_FIELDS,
+        mutate=mutate,
+    )
+
+
+def claim_correct(*, claim_id: int, start: int, end: int, actor, version: int | None) -> Claim:
+    def mutate(claim: Claim) -> None:
+        text = validate_span(claim.article.body, start, end, label="claim")
+        if claim.origin == Origin.MACHINE and claim.machine_start is None:
+            claim.machine_start, claim.machine_end = claim.start, claim.end
+            claim.machine_text = claim.text
+        claim.start, claim.end, claim.text = start, end, text
+        claim.review_state = (
+            ReviewState.CORRECTED if claim.origin == Origin.MACHINE else ReviewState.CONFIRMED
+        )
+
+    return _change(
+        Claim,
+        claim_id,
+        actor=actor,
+        version=version,
+        verb="claim.correct",
+        fields=CLAIM_FIELDS,
+        mutate=mutate,
+    )
+
+
+def claim_set_statement(*, claim_id: int, statement: str, actor, version: int | None) -> Claim:
+    """The short ``claimReviewed`` wording that leaves in ClaimReview."""
+    statement = " ".join(statement.split())
+    if len(statement) > 300:
+        raise ServiceError("The claim statement must be at most 300 characters")
+
+    def mutate(claim: Claim) -> None:
+        claim.claim_reviewed = statement
+
+    return _change(
+        Claim,
+        claim_id,
+        actor=actor,
+        version=version,
+        verb="claim.statement",
+        fields=CLAIM_FIELDS,
+        mutate=mutate,
+    )
+
+
+def claim_add(
+    *, article: Article, start: int, end: int, actor, kinds: list[str] | None = None
+) -> Claim:
+    """A claim the machine missed, added from the reviewer's selection."""
+    _require_reviewer(actor)
+    text = validate_span(article.body, start, end, label="claim")
+    if not text.strip():
+        raise ServiceError("Select some text for the claim")
+    with transaction.atomic():
+        if (
+            article.claims.filter(start=start, end=end)
+            .exclude(review_state=ReviewState.REJECTED)
+            .exists()
+        ):
+            raise ServiceError("There is already a claim on exactly this text")
+        claim = Claim.objects.create(
+            article=article,
+            start=start,
+            end=end,
+            text=text,
+            kinds=kinds or [],
+            origin=Origin.REVIEWER,
+            review_state=ReviewState.CONFIRMED,
+            updated_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            verb="claim.add",
+            target=claim,
+            article=article,
+            after=snapshot(claim, CLAIM_FIELDS),
+        )
+        article_start_review(article=article, actor=actor)
+    return claim
+
+
+def _attribution_text(attribution: Attribution) -> str:
+    return attribution.source.text if attribution.source_id else attribution.article.body
+
+
+def _set_attribution_spans(
+    a: Attribution, text: str, spans: dict[str, tuple[int, int] | None]
+) -> None:
+    for part, span in spans.items():
+        if span is None:
+            if part != "speaker":
+                raise ServiceError(f"The {part} cannot be empty")
+            a.speaker_start = a.speaker_end = None
+            a.speaker_text = ""
+            a.speaker_resolved = ""
+            continue
+        start, end = span
+        piece = validate_span(text, start, end, label=part)
+        setattr(a, f"{part}_start", start)
+        setattr(a, f"{part}_end", end)
+        setattr(a, f"{part}_text", piece if part != "cue" else piece[:300])
+        if part == "speaker":
+            a.speaker_resolved = ""
+
+
+def attribution_confirm(*, attribution_id: int, actor, version: int | None) -> Attribution:
+    def mutate(a: Attribution) -> None:
+        if a.review_state != ReviewState.CORRECTED:
+            a.review_state = ReviewState.CONFIRMED
+
+    return _change(
+        Attribution,
+        attribution_id,
+        actor=actor,
+        version=version,
+        verb="attribution.confirm",
+        fields=ATTRIBUTION_FIELDS,
+        mutate=mutate,
+    )
+
+
+def attribution_reject(*, attribution_id: int, actor, version: int | None) -> Attribution:
+    def mutate(a: Attribution) -> None:
+        a.review_state = ReviewState.REJECTED
+
+    return _change(
+        Attribution,
+        attribution_id,
+        actor=actor,
+        version=version,
+        verb="attribution.reject",
+        fields=ATTRIBUTION_FIELDS,
+        mutate=mutate,
+    )
+
+
+_UNSET = object()
+
+
+def attribution_correct(
+    *,
+    attribution_id: int,
+    actor,
+    version: int | None,
+    speaker=_UNSET,
+    cue=_UNSET,
+    content=_UNSET,
+    direct: bool | None = None,
+) -> Attribution:
+    """Correct any of the parts; ``speaker=None`` clears it, an omitted part is left alone."""
+
+    def mutate(a: Attribution) -> None:
+        if a.origin == Origin.MACHINE and a.machine_snapshot is None:
+            a.machine_snapshot = snapshot(a, ATTRIBUTION_FIELDS[:9] + ["direct"])
+        spans = {
+            k: v
+            for k, v in (("speaker", speaker), ("cue", cue), ("content", content))
+            if v is not _UNSET
+        }
+        _set_attribution_spans(a, _attribution_text(a), spans)
+        if direct is not None:
+            a.direct = direct
+        a.review_state = (
+            ReviewState.CORRECTED if a.origin == Origin.MACHINE else ReviewState.CONFIRMED
+        )
+
+    return _change(
+        Attribution,
+        attribution_id,
+        actor=actor,
+        version=version,
+        verb="attribution.correct",
+        fields=ATTRIBUTION_FIELDS,
+        mutate=mutate,
+    )
+
+
+def attribution_add(
+    *,
+    article: Article,
+    actor,
+    cue: tuple[int, int],
+    content: tuple[int, int],
+    speaker: tuple[int, int] | None = None,
+    direct: bool = False,
+    claim: Claim | None = None,
+) -> Attribution:
+    _require_reviewer(actor)
+    attribution = Attribution(
+        article=article,
+        origin=Origin.REVIEWER,
+        direct=direct,
+        review_state=ReviewState.CONFIRMED,
+        updated_by=actor,
+        claim=claim,
+    )
+    _set_attribution_spans(
+        attribution, article.body, {"speaker": speaker, "cue": cue, "content": content}
+    )
+    if claim is None:
+        attribution.claim = (
+            article.claims.filter(
+                start__lte=attribution.content_start, end__gte=attribution.content_end
+            )
+            .exclude(review_state=ReviewState.REJECTED)
+            .first()
+        )
+    with transaction.atomic():
+        attribution.save()
+        audit_record(
+            actor=actor,
+            verb="attribution.add",
+            target=attribution,
+            article=article,
+            after=snapshot(attribution, ATTRIBUTION_FIELDS),
+        )
+        article_start_review(article=article, actor=actor)
+    return attribution
+
+
+def flag_dismiss(*, flag_id: int, reason: str, actor) -> Flag:
+    """Editors dismiss a flag that is wrong or irrelevant, saying why."""
+    if not roles.is_editor(actor):
+        raise PermissionDenied("Only editors can dismiss flags")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the flag is dismissed")
+    with transaction.atomic():
+        flag = Flag.objects.select_for_update().select_related("claim__article").get(pk=flag_id)
+        if flag.dismissed_at is not None:
+            raise ServiceError("This flag was already dismissed")
+        flag.dismissed_by, flag.dismissed_at, flag.dismiss_reason = actor, timezone.now(), reason
+        flag.save()
+        audit_record(
+            actor=actor,
+            verb="flag.dismiss",
+            target=flag,
+            article=flag.claim.article,
+            before={"dismissed": False},
+            after={"dismissed": True, "reason": reason, "type": flag.type},
+        )
+    return flag

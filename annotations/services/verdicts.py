@@ -1,0 +1,147 @@
+"""Verdicts: a rating with a rationale and evidence per claim, and their publication."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .. import roles
+from ..models import Article, Claim, EvidenceLink, Rating, ReviewState, Verdict
+from .articles import article_set_status, article_start_review
+from .audit import audit_record, snapshot
+from .errors import ConflictError, ServiceError
+
+VERDICT_FIELDS = ["rating", "rationale", "is_published", "published_at", "version"]
+
+
+def _verdict_snapshot(verdict: Verdict) -> dict:
+    data = snapshot(verdict, VERDICT_FIELDS)
+    data["rating_label"] = verdict.rating.label
+    data["evidence"] = sorted(verdict.evidence.values_list("pk", flat=True)) if verdict.pk else []
+    return data
+
+
+def verdict_save(
+    *,
+    claim: Claim,
+    rating: Rating,
+    rationale: str,
+    actor,
+    evidence_ids: Iterable[int] = (),
+    version: int | None = None,
+) -> Verdict:
+    """Create or update a claim's verdict. ``version`` is the verdict's, when editing one."""
+    if not roles.is_reviewer(actor):
+        raise PermissionDenied("Only reviewers can give verdicts")
+    rationale = rationale.strip()
+    if not rationale:
+        raise ServiceError("A verdict needs a rationale")
+    if claim.review_state == ReviewState.REJECTED:
+        raise ServiceError("This claim was rejected; reopen it before giving a verdict")
+    evidence_ids = list(evidence_ids)
+    evidence = list(EvidenceLink.objects.filter(claim=claim, pk__in=evidence_ids))
+    if len(evidence) != len(set(evidence_ids)):
+        raise ServiceError("Evidence must be passages linked to this claim")
+    with transaction.atomic():
+        verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
+        if verdict is None:
+            verdict = Verdict.objects.create(
+                claim=claim, rating=rating, rationale=rationale, reviewer=actor
+            )
+            before = None
+            verb = "verdict.create"
+        else:
+            if version is not None and verdict.version != version:
+                verdict.updated_by = verdict.reviewer
+                raise ConflictError(verdict, version)
+            before = _verdict_snapshot(verdict)
+            verdict.rating, verdict.rationale, verdict.reviewer = rating, rationale, actor
+            verdict.version += 1
+            verdict.save()
+            verb = "verdict.update"
+        verdict.evidence.set(evidence)
+        if claim.review_state == ReviewState.PENDING:
+            Claim.objects.filter(pk=claim.pk).update(
+                review_state=ReviewState.CONFIRMED, version=claim.version + 1
+            )
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=verdict,
+            article=claim.article,
+            before=before,
+            after=_verdict_snapshot(verdict),
+        )
+        article_start_review(article=claim.article, actor=actor)
+    return verdict
+
+
+def verdict_publish(*, verdict: Verdict, actor) -> Verdict:
+    if not roles.is_editor(actor):
+        raise PermissionDenied("Only editors can publish verdicts")
+    with transaction.atomic():
+        verdict = (
+            Verdict.objects.select_for_update().select_related("claim__article").get(pk=verdict.pk)
+        )
+        if verdict.is_published:
+            return verdict
+        before = _verdict_snapshot(verdict)
+        verdict.is_published, verdict.published_at, verdict.published_by = (
+            True,
+            timezone.now(),
+            actor,
+        )
+        verdict.save()
+        audit_record(
+            actor=actor,
+            verb="verdict.publish",
+            target=verdict,
+            article=verdict.claim.article,
+            before=before,
+            after=_verdict_snapshot(verdict),
+        )
+        article = verdict.claim.article
+        if article.status != Article.Status.PUBLISHED:
+            article_set_status(
+                article=article,
+                status=Article.Status.PUBLISHED,
+                actor=actor,
+                verb="article.published",
+            )
+    return verdict
+
+
+def verdict_unpublish(*, verdict: Verdict, actor) -> Verdict:
+    """Take a verdict off every public surface (page, endpoints, feed)."""
+    if not roles.is_editor(actor):
+        raise PermissionDenied("Only editors can unpublish verdicts")
+    with transaction.atomic():
+        verdict = (
+            Verdict.objects.select_for_update().select_related("claim__article").get(pk=verdict.pk)
+        )
+        if not verdict.is_published:
+            return verdict
+        before = _verdict_snapshot(verdict)
+        verdict.is_published, verdict.published_at, verdict.published_by = False, None, None
+        verdict.save()
+        audit_record(
+            actor=actor,
+            verb="verdict.unpublish",
+            target=verdict,
+            article=verdict.claim.article,
+            before=before,
+            after=_verdict_snapshot(verdict),
+        )
+        article = verdict.claim.article
+        still = Verdict.objects.filter(claim__article=article, is_published=True).exists()
+        if not still and article.status == Article.Status.PUBLISHED:
+            article_set_status(
+                article=article,
+                status=Article.Status.REVIEWED,
+                actor=actor,
+                verb="article.unpublished",
+            )
+    return verdict

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+from tests import factories
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip locally when a server is missing, but fail in CI: a skipped suite proves nothing."""
+    if _reachable(host, port):
+        return
+    message = f"{name} is not reachable on {host}:{port}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI=true: required)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.user("rita", role="reviewer")
+
+
+@pytest.fixture
+def editor(db):
+    return factories.user("eddie", role="editor")
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.user("olga", role=None)
+
+
+@pytest.fixture
+def article(db):
+    return factories.article()
