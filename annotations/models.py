@@ -19,7 +19,9 @@ def _span_constraints(prefix: str, field_prefix: str = "", nullable: bool = Fals
     start, end = f"{field_prefix}start", f"{field_prefix}end"
     ok = Q(**{f"{start}__gte": 0}) & Q(**{f"{start}__lt": F(end)})
     if nullable:
-        ok = ok | (Q(**{f"{start}__isnull": True}) & Q(**{f"{end}__isnull": True}))
+        # CHECK passes on NULL, so "half a span" must be excluded explicitly.
+        both_set = Q(**{f"{start}__isnull": False}) & Q(**{f"{end}__isnull": False})
+        ok = (both_set & ok) | (Q(**{f"{start}__isnull": True}) & Q(**{f"{end}__isnull": True}))
     return models.CheckConstraint(condition=ok, name=f"{prefix}_{field_prefix}span_valid")
 
 
