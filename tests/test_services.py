@@ -1,0 +1,165 @@
+"""Review services: decisions, corrections, conflicts, permissions and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from annotations import services
+from annotations.models import Article, AuditEvent, Claim, Flag, Rating, ReviewState
+from annotations.spans import SpanError
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claim(article):
+    return factories.claim(article, "The city council spent $4.2 million on road repairs in 2025")
+
+
+def test_confirm_bumps_version_records_audit_and_starts_review(article, claim, reviewer):
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.READY)
+    claim = services.claim_confirm(claim_id=claim.pk, actor=reviewer, version=1)
+    assert (claim.review_state, claim.version, claim.updated_by) == ("confirmed", 2, reviewer)
+    event = AuditEvent.objects.get(verb="claim.confirm")
+    assert (event.actor, event.article, event.target_id) == (reviewer, article, claim.pk)
+    assert event.before["review_state"] == "pending" and event.after["review_state"] == "confirmed"
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+
+
+def test_a_stale_version_is_a_conflict_showing_who_changed_it(claim, reviewer):
+    other = factories.user("bob")
+    services.claim_reject(claim_id=claim.pk, actor=other, version=1)
+    with pytest.raises(services.ConflictError) as info:
+        services.claim_confirm(claim_id=claim.pk, actor=reviewer, version=1)
+    assert info.value.current.review_state == ReviewState.REJECTED
+    assert info.value.changed_by == "bob"
+    assert "bob" in str(info.value)
+    assert Claim.objects.get(pk=claim.pk).review_state == "rejected"
+
+
+def test_correct_keeps_the_machine_span(article, claim, reviewer):
+    start = article.body.index("The city council")
+    end = article.body.index(" in 2025", start)
+    claim = services.claim_correct(claim_id=claim.pk, start=start, end=end, actor=reviewer,
+                                   version=1)
+    assert claim.text == "The city council spent $4.2 million on road repairs"
+    assert claim.review_state == "corrected"
+    assert claim.machine_text.endswith("in 2025") and claim.machine_end > end
+    # A second correction keeps the machine's original, not the first correction.
+    claim = services.claim_correct(claim_id=claim.pk, start=start, end=end - 5, actor=reviewer,
+                                   version=2)
+    assert claim.machine_text.endswith("in 2025")
+
+
+@pytest.mark.parametrize("start,end", [(-5, 3), (10, 10_000), (20, 10)])
+def test_correct_refuses_out_of_range_offsets_and_changes_nothing(claim, reviewer, start, end):
+    with pytest.raises(SpanError, match="out of range"):
+        services.claim_correct(claim_id=claim.pk, start=start, end=end, actor=reviewer, version=1)
+    fresh = Claim.objects.get(pk=claim.pk)
+    assert (fresh.version, fresh.start, fresh.review_state) == (1, claim.start, "pending")
+    assert not AuditEvent.objects.filter(verb="claim.correct").exists()
+
+
+def test_add_claim_from_a_selection(article, reviewer):
+    start = article.body.index("According to the audit office")
+    end = article.body.index("2024.") + 5
+    claim = services.claim_add(article=article, start=start, end=end, actor=reviewer)
+    assert (claim.origin, claim.review_state) == ("reviewer", "confirmed")
+    assert claim.text == article.body[start:end]
+    with pytest.raises(services.ServiceError, match="already a claim"):
+        services.claim_add(article=article, start=start, end=end, actor=reviewer)
+
+
+def test_people_without_a_role_cannot_change_annotations(claim, outsider):
+    with pytest.raises(PermissionDenied):
+        services.claim_confirm(claim_id=claim.pk, actor=outsider, version=1)
+
+
+def test_attribution_add_and_correct_speaker(article, reviewer):
+    body = article.body
+    cue = (body.index("said"), body.index("said") + 4)
+    speaker = (body.index("the mayor"), body.index("the mayor") + 9)
+    content = (body.index("The city council"), body.index(", the mayor"))
+    attribution = services.attribution_add(article=article, actor=reviewer, cue=cue,
+                                           content=content, speaker=speaker)
+    assert attribution.speaker_text == "the mayor" and attribution.cue_text == "said"
+    new_speaker = (body.index("mayor"), body.index("mayor") + 5)
+    attribution = services.attribution_correct(attribution_id=attribution.pk, actor=reviewer,
+                                               version=1, speaker=new_speaker)
+    assert attribution.speaker_text == "mayor" and attribution.version == 2
+    attribution = services.attribution_correct(attribution_id=attribution.pk, actor=reviewer,
+                                               version=2, speaker=None)
+    assert attribution.speaker_start is None and attribution.speaker_text == ""
+    with pytest.raises(services.ServiceError, match="cue cannot be empty"):
+        services.attribution_correct(attribution_id=attribution.pk, actor=reviewer, version=3,
+                                     cue=None)
+
+
+def test_only_editors_dismiss_flags_and_they_must_say_why(claim, reviewer, editor):
+    flag = Flag.objects.create(claim=claim, type="number_mismatch", article_text="$4.2 million",
+                               source_text="$3.9 million", message="differs")
+    with pytest.raises(PermissionDenied):
+        services.flag_dismiss(flag_id=flag.pk, reason="fine", actor=reviewer)
+    with pytest.raises(services.ServiceError, match="why"):
+        services.flag_dismiss(flag_id=flag.pk, reason="  ", actor=editor)
+    flag = services.flag_dismiss(flag_id=flag.pk, reason="Source is a draft budget", actor=editor)
+    assert flag.is_dismissed and flag.dismissed_by == editor
+
+
+def _rating(label="Mostly false"):
+    return Rating.objects.get(scale__is_default=True, label=label)
+
+
+def test_verdict_save_publish_unpublish(article, claim, reviewer, editor):
+    verdict = services.verdict_save(claim=claim, rating=_rating(), rationale="Budget was $3.9m",
+                                    actor=reviewer)
+    assert Claim.objects.get(pk=claim.pk).review_state == "confirmed"
+    with pytest.raises(PermissionDenied):
+        services.verdict_publish(verdict=verdict, actor=reviewer)
+    verdict = services.verdict_publish(verdict=verdict, actor=editor)
+    assert verdict.is_published and verdict.published_at
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+    verdict = services.verdict_unpublish(verdict=verdict, actor=editor)
+    assert not verdict.is_published and verdict.published_at is None
+    assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEWED
+    verbs = list(AuditEvent.objects.filter(target_type="verdict").values_list("verb", flat=True))
+    assert sorted(verbs) == ["verdict.create", "verdict.publish", "verdict.unpublish"]
+
+
+def test_verdict_needs_a_rationale_and_evidence_from_its_claim(article, claim, reviewer):
+    with pytest.raises(services.ServiceError, match="rationale"):
+        services.verdict_save(claim=claim, rating=_rating(), rationale=" ", actor=reviewer)
+    other = factories.claim(article, "According to the audit office")
+    source = factories.first_source(article)
+    foreign = other.evidence.create(source=source, start=0, end=5, text=source.text[:5])
+    with pytest.raises(services.ServiceError, match="Evidence"):
+        services.verdict_save(claim=claim, rating=_rating(), rationale="x", actor=reviewer,
+                              evidence_ids=[foreign.pk])
+
+
+def test_verdict_edit_with_stale_version_conflicts(claim, reviewer):
+    verdict = services.verdict_save(claim=claim, rating=_rating(), rationale="one", actor=reviewer)
+    services.verdict_save(claim=claim, rating=_rating("False"), rationale="two", actor=reviewer,
+                          version=verdict.version)
+    with pytest.raises(services.ConflictError):
+        services.verdict_save(claim=claim, rating=_rating("True"), rationale="three",
+                              actor=reviewer, version=verdict.version)
+
+
+def test_mark_reviewed_needs_every_claim_decided(article, claim, reviewer):
+    with pytest.raises(services.ServiceError, match="still pending"):
+        services.article_mark_reviewed(article=article, actor=reviewer)
+    services.claim_reject(claim_id=claim.pk, actor=reviewer, version=1)
+    article = services.article_mark_reviewed(article=article, actor=reviewer)
+    assert article.status == Article.Status.REVIEWED
+
+
+def test_reviewers_assign_themselves_but_not_others(article, reviewer, editor):
+    services.article_assign(article=article, assignee=reviewer, actor=reviewer)
+    with pytest.raises(PermissionDenied):
+        services.article_assign(article=article, assignee=editor, actor=reviewer)
+    services.article_assign(article=article, assignee=editor, actor=editor)
+    assert Article.objects.get(pk=article.pk).assigned_to == editor
