@@ -1,0 +1,512 @@
+"""The pre-annotation pipeline: text (+ cited sources) in, one PreannotationResult out.
+
+Stages, each timed: layout (furniture and line split), parse (one ``nlp.pipe`` over every line
+of every text in the batch, the only expensive step), quantities, attributions, claims
+(candidates, kinds, score), evidence (BM25 over the sources' sentences) and consistency
+(flags and support). Everything after the parse works on plain records, so it is cheap
+compared with the parse itself, which is what the throughput goal asks for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotations.nlp import layout
+from annotations.nlp.claims import Candidate, ClaimScorer, claim_features, claim_kinds, claim_spans
+from annotations.nlp.consistency import (
+    Credit,
+    DocFacts,
+    addresses,
+    attribution_flag,
+    credits_for,
+    date_flags,
+    document_creators,
+    is_study_credit,
+    quantity_flags,
+    quote_flags,
+    support_for,
+)
+from annotations.nlp.evidence import Bm25Index, Passage, retrieve, shares_figure, span_terms
+from annotations.nlp.pipeline import model_label as pipeline_label
+from annotations.nlp.quantities import extract_quantities
+from annotations.nlp.types import (
+    Attribution,
+    Claim,
+    Entity,
+    Evidence,
+    Flag,
+    PreannotationResult,
+    Quantity,
+    Sentence,
+    SourceDoc,
+    SourceResult,
+    Span,
+)
+
+CHECKWORTHY_THRESHOLD = 0.5
+LINES_PER_CHUNK = 512  # lines parsed together before results are assembled and yielded
+_TITLE_RE = re.compile(
+    r"^(?:President|Prime Minister|Minister|Secretary|General|Lieutenant|Colonel|Major|Admiral|"
+    r"Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.|Professor|Judge|"
+    r"Chancellor|King|Queen|Prince|Pope|researcher)\b"
+)
+
+
+@dataclass
+class _Text:
+    """One text (article or source) on its way through the pipeline."""
+
+    text: str
+    lines: list[layout.Line]
+    docs: list[tuple[Doc, int, str]] = field(default_factory=list)  # (doc, base, role)
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    facts: DocFacts | None = None
+
+
+def _content(lines: list[layout.Line]) -> list[layout.Line]:
+    return [ln for ln in lines if ln.role != layout.FURNITURE]
+
+
+def preannotate(
+    text: str,
+    sources: Sequence[SourceDoc] = (),
+    *,
+    nlp: Language,
+    model_label: str | None = None,
+    scorer: ClaimScorer | None = None,
+) -> PreannotationResult:
+    """Pre-annotate one article against its cited sources."""
+    return next(
+        preannotate_many([(text, sources)], nlp=nlp, model_label=model_label, scorer=scorer)
+    )
+
+
+def preannotate_many(
+    items: Iterable[tuple[str, Sequence[SourceDoc]]],
+    *,
+    nlp: Language,
+    batch_size: int = 64,
+    model_label: str | None = None,
+    scorer: ClaimScorer | None = None,
+) -> Iterator[PreannotationResult]:
+    """Pre-annotate many articles, parsing all their lines with one ``nlp.pipe`` per chunk.
+
+    Results come out in input order, one per item, as soon as their chunk is done.
+    """
+    label = model_label or pipeline_label(nlp)
+    if scorer is None:
+        from annotations.nlp.checkworthy import default_scorer
+
+        scorer = default_scorer()
+    chunk: list[tuple[str, Sequence[SourceDoc], list[_Text], float]] = []
+    n_lines = 0
+    for text, sources in items:
+        t0 = time.perf_counter()
+        texts = [_Text(text, layout.classify_lines(text))]
+        texts += [_Text(s.text, layout.classify_lines(s.text)) for s in sources]
+        chunk.append((text, sources, texts, time.perf_counter() - t0))
+        n_lines += sum(len(_content(t.lines)) for t in texts)
+        if n_lines >= LINES_PER_CHUNK:
+            yield from _run_chunk(chunk, nlp, batch_size, label, scorer)
+            chunk, n_lines = [], 0
+    if chunk:
+        yield from _run_chunk(chunk, nlp, batch_size, label, scorer)
+
+
+def _run_chunk(
+    chunk: list[tuple[str, Sequence[SourceDoc], list[_Text], float]],
+    nlp: Language,
+    batch_size: int,
+    label: str,
+    scorer: ClaimScorer,
+) -> Iterator[PreannotationResult]:
+    jobs: list[tuple[_Text, layout.Line]] = [
+        (t, ln) for _, _, texts, _ in chunk for t in texts for ln in _content(t.lines)
+    ]
+    t0 = time.perf_counter()
+    parsed = nlp.pipe((t.text[ln.start : ln.end] for t, ln in jobs), batch_size=batch_size)
+    for (t, ln), doc in zip(jobs, parsed, strict=True):
+        t.docs.append((doc, ln.start, ln.role))
+    parse_total = time.perf_counter() - t0
+    total_chars = sum(ln.end - ln.start for _, ln in jobs) or 1
+    for text, sources, texts, layout_time in chunk:
+        chars = sum(ln.end - ln.start for t in texts for ln in _content(t.lines))
+        timings = {"layout": layout_time, "parse": parse_total * chars / total_chars}
+        yield _assemble(text, sources, texts, label, scorer, timings)
+
+
+def _timed(timings: dict[str, float], stage: str, t0: float) -> float:
+    now = time.perf_counter()
+    timings[stage] = timings.get(stage, 0.0) + now - t0
+    return now
+
+
+def _assemble(
+    text: str,
+    sources: Sequence[SourceDoc],
+    texts: list[_Text],
+    label: str,
+    scorer: ClaimScorer,
+    timings: dict[str, float],
+) -> PreannotationResult:
+    article, source_texts = texts[0], texts[1:]
+    t = time.perf_counter()
+    for item in texts:
+        _basic_records(item)
+    t = _timed(timings, "quantities", t)
+    for i, item in enumerate(texts):
+        _attributions(item, prefix="a" if i == 0 else f"s{i}-a")
+    t = _timed(timings, "attributions", t)
+    for i, item in enumerate(texts):
+        src = sources[i - 1] if i else None
+        item.facts = DocFacts(
+            text=item.text,
+            quantities=item.quantities,
+            attributions=item.attributions,
+            entities=item.entities,
+            creators=document_creators([(d, b) for d, b, _ in item.docs], item.entities),
+            name=src.name if src else None,
+            date=src.date if src else None,
+        )
+
+    candidates = _candidates(article)
+    scores = scorer.score_many(candidates) if candidates else []
+    claims = [
+        Claim(
+            id=f"c{n}",
+            start=c.start,
+            end=c.end,
+            text=c.text,
+            score=round(min(1.0, max(0.0, s)), 4),
+            kinds=claim_kinds(c.features),
+        )
+        for n, (c, s) in enumerate(zip(candidates, scores, strict=True), start=1)
+    ]
+    attributions = _link_attributions(article.attributions, claims)
+    t = _timed(timings, "claims", t)
+
+    passages = _passages(sources, source_texts)
+    index = Bm25Index(passages)
+    spans = {(c.start, c.end): c for c in candidates}
+    evidence_for: dict[str, tuple[Evidence, ...]] = {}
+    addressed: dict[str, bool] = {}
+    by_span = {(p.source_id, p.start): p for p in passages}
+    for claim in claims:
+        cand = spans[(claim.start, claim.end)]
+        qs = [q for q in article.quantities if claim.start <= q.start and q.end <= claim.end]
+        frame = _frame(
+            article.attributions, claim, cand.span.doc, cand.start - cand.span.start_char
+        )
+        terms = span_terms(cand.span, qs, frame)
+        ev = retrieve(terms, index) if passages else ()
+        evidence_for[claim.id] = ev
+        addressed[claim.id] = bool(ev) and addresses(
+            ev[0].score, shares_figure(terms, by_span[(ev[0].source_id, ev[0].start)].terms)
+        )
+    t = _timed(timings, "evidence", t)
+
+    facts_by_source = {
+        s.id: st.facts for s, st in zip(sources, source_texts, strict=True) if st.facts
+    }
+    claims = [
+        _check(
+            claim,
+            evidence_for[claim.id],
+            addressed[claim.id],
+            article,
+            facts_by_source,
+            bool(sources),
+        )
+        for claim in claims
+    ]
+    _timed(timings, "consistency", t)
+
+    return PreannotationResult(
+        model=label,
+        article_length=len(text),
+        sentences=tuple(article.sentences),
+        entities=tuple(article.entities),
+        quantities=tuple(article.quantities),
+        attributions=tuple(attributions),
+        claims=tuple(claims),
+        sources=tuple(
+            SourceResult(
+                id=s.id,
+                name=s.name,
+                date=s.date,
+                length=len(s.text),
+                path=s.path,
+                sentences=tuple(st.sentences),
+                entities=tuple(st.entities),
+                quantities=tuple(st.quantities),
+                attributions=tuple(st.attributions),
+            )
+            for s, st in zip(sources, source_texts, strict=True)
+        ),
+        timings={k: round(v, 6) for k, v in timings.items()},
+    )
+
+
+def _basic_records(item: _Text) -> None:
+    """Sentences, entities and quantities of every parsed line, in whole-text offsets."""
+    for doc, base, _role in item.docs:
+        line_qs = extract_quantities(doc.text, base=base, doc=doc)
+        item.quantities.extend(line_qs)
+        for sent in doc.sents:
+            s, e = sent.start_char, sent.end_char
+            while e > s and doc.text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                item.sentences.append(Sentence(base + s, base + e))
+        for ent in doc.ents:
+            item.entities.append(
+                Entity(
+                    base + ent.start_char,
+                    base + ent.end_char,
+                    ent.text,
+                    _relabel(
+                        ent.text, ent.label_, base + ent.start_char, base + ent.end_char, line_qs
+                    ),
+                )
+            )
+
+
+def _relabel(text: str, label: str, start: int, end: int, qs: Sequence[Quantity]) -> str:
+    """Fix the NER labels we know to be wrong and can check: figures and titled people."""
+    for q in qs:
+        if q.start <= start and end <= q.end + 1 or start <= q.start and q.end <= end:
+            if q.kind == "money":
+                return "MONEY"
+            if q.kind == "percent":
+                return "PERCENT"
+    if label in ("ORG", "GPE", "NORP") and _TITLE_RE.match(text):
+        return "PERSON"
+    return label
+
+
+def _attributions(item: _Text, prefix: str) -> None:
+    """Attributions of every line, speakers resolved over the whole text, renumbered."""
+    api = _attribution_api()
+    found: list[Attribution] = []
+    for doc, base, role in item.docs:
+        if role == layout.FURNITURE:
+            continue
+        if api is not None:
+            found.extend(api.extract_attributions(doc, base))
+        else:
+            found.extend(fallback_attributions(doc, base))
+    if api is not None and found:
+        found = list(api.resolve_speakers(found, item.text, item.entities))
+    found.sort(key=lambda a: (a.cue.start, a.content.start))
+    item.attributions = [
+        dataclasses.replace(a, id=f"{prefix}{n}") for n, a in enumerate(found, start=1)
+    ]
+
+
+def _attribution_api():  # noqa: ANN202 - a module or None
+    """The attribution extractor, written separately; None until it is installed."""
+    try:
+        from annotations.nlp import attributions
+    except ImportError:
+        return None
+    return attributions
+
+
+_REPORTING = frozenset(
+    [
+        "say",
+        "tell",
+        "state",
+        "claim",
+        "report",
+        "announce",
+        "conclude",
+        "find",
+        "show",
+        "reveal",
+        "note",
+        "suggest",
+        "argue",
+        "assert",
+        "warn",
+        "estimate",
+        "confirm",
+        "deny",
+        "insist",
+        "admit",
+        "add",
+        "explain",
+        "write",
+        "acknowledge",
+        "allege",
+    ]
+)
+
+
+def fallback_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
+    """The plain rule (speaker = nsubj of a reporting verb, content = its ccomp; "according to
+    X"), used only while the full extractor in ``attributions.py`` is absent."""
+    out = []
+    for tok in doc:
+        content = None
+        speaker = None
+        if tok.lemma_.lower() in _REPORTING and tok.pos_ == "VERB":
+            comps = [c for c in tok.children if c.dep_ == "ccomp"]
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if comps and subj:
+                content = doc[comps[0].left_edge.i : comps[0].right_edge.i + 1]
+                speaker = doc[subj[0].left_edge.i : subj[0].right_edge.i + 1]
+        elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            pobj = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
+            if pobj:
+                speaker = doc[pobj[0].i - (pobj[0].i - pobj[0].left_edge.i) : pobj[0].i + 1]
+                sent = tok.sent
+                after = speaker.end
+                while after < sent.end and doc[after].is_punct:
+                    after += 1
+                if after < sent.end:
+                    content = doc[after : sent.end]
+        if content is None or speaker is None or not len(content):
+            continue
+        out.append(
+            Attribution(
+                id="a0",
+                speaker=Span(base + speaker.start_char, base + speaker.end_char, speaker.text),
+                cue=Span(base + tok.idx, base + tok.idx + len(tok.text), tok.text),
+                content=Span(base + content.start_char, base + content.end_char, content.text),
+                direct=False,
+            )
+        )
+    return out
+
+
+def _candidates(article: _Text) -> list[Candidate]:
+    out = []
+    for doc, base, role in article.docs:
+        for span in claim_spans(doc):
+            start, end = base + span.start_char, base + span.end_char
+            feats = claim_features(span, start, end, article.quantities, article.attributions)
+            out.append(Candidate(start, end, span.text, span, role == layout.HEADLINE, feats))
+    return out
+
+
+def _link_attributions(
+    attributions: Sequence[Attribution], claims: Sequence[Claim]
+) -> list[Attribution]:
+    """Each attribution to the claim holding the start of its content, else the most overlap."""
+    out = []
+    for a in attributions:
+        c0, c1 = a.content.start, a.content.end
+        holder = next((c for c in claims if c.start <= c0 < c.end), None)
+        if holder is None:
+            overlaps = [(min(c1, c.end) - max(c0, c.start), c) for c in claims]
+            overlaps = [(o, c) for o, c in overlaps if o > 0]
+            holder = max(overlaps, key=lambda x: x[0])[1] if overlaps else None
+        out.append(dataclasses.replace(a, claim_id=holder.id if holder else None))
+    return out
+
+
+def _passages(sources: Sequence[SourceDoc], source_texts: Sequence[_Text]) -> list[Passage]:
+    """Source sentences from body lines (headings only when a source has no body)."""
+    out = []
+    for src, st in zip(sources, source_texts, strict=True):
+        docs = [(d, b) for d, b, role in st.docs if role == layout.BODY] or [
+            (d, b) for d, b, _ in st.docs
+        ]
+        for doc, base in docs:
+            for sent in doc.sents:
+                start, end = base + sent.start_char, base + sent.end_char
+                qs = [q for q in st.quantities if start <= q.start and q.end <= end]
+                terms = span_terms(sent, qs)
+                if terms:
+                    out.append(Passage(src.id, start, end, st.text[start:end], terms))
+    return out
+
+
+def _check(
+    claim: Claim,
+    evidence: tuple[Evidence, ...],
+    is_addressed: bool,
+    article: _Text,
+    facts_by_source: dict[str, DocFacts],
+    has_sources: bool,
+) -> Claim:
+    """Flags and support for one claim."""
+    flags: list[Flag] = []
+    addressed = tuple(e for e in evidence if e.score >= _address_floor(evidence))
+    pairs = [(e, facts_by_source[e.source_id]) for e in addressed]
+    claim_qs = [q for q in article.quantities if claim.start <= q.start and q.end <= claim.end]
+    unmatched = 0
+    if pairs and is_addressed:
+        qflags, unmatched = quantity_flags(claim.text, claim.start, claim_qs, pairs)
+        flags.extend(qflags)
+        flags.extend(date_flags(claim_qs, pairs))
+        flags.extend(quote_flags(claim.text, [f for _, f in pairs]))
+        assert article.facts is not None
+        claim_credits = credits_for(article.facts, claim.start, claim.end, fallback=False)
+        # an unattributed source passage counts as the source's study only when the article
+        # also credits a study: "X said P" vs a source stating P unattributed proves nothing
+        fallback = is_study_credit(claim_credits)
+        if claim_credits:
+            best_source = facts_by_source[pairs[0][0].source_id]
+            src_credits: list[Credit] = []
+            for e, f in pairs:
+                if f is best_source:
+                    src_credits.extend(credits_for(f, e.start, e.end, fallback=fallback))
+            flag = attribution_flag(claim_credits, best_source, src_credits)
+            if flag:
+                flags.append(flag)
+    support = support_for(
+        has_sources=has_sources,
+        evidence=evidence,
+        flags=flags,
+        unmatched_figures=unmatched,
+        addressed=is_addressed,
+    )
+    if support == "not_found" and has_sources and claim.score >= CHECKWORTHY_THRESHOLD:
+        flags.append(
+            Flag(
+                "not_in_sources",
+                claim.text,
+                "",
+                "no passage of the cited sources addresses this claim",
+            )
+        )
+    return dataclasses.replace(
+        claim, evidence=evidence, flags=tuple(_dedupe(flags)), support=support
+    )
+
+
+def _frame(
+    attributions: Sequence[Attribution], claim: Claim, doc: Doc, base: int
+) -> list[tuple[int, int]]:
+    """Speaker and cue spans (doc-relative) of reports whose content covers the claim."""
+    out = []
+    for a in attributions:
+        if a.content.start < claim.end and claim.start < a.content.end:
+            for sp in (a.speaker, a.cue):
+                if sp is not None:
+                    out.append((sp.start - base, sp.end - base))
+    return out
+
+
+def _address_floor(evidence: tuple[Evidence, ...]) -> float:
+    """Passages well below the best one are retrieval noise, not evidence to compare against."""
+    return evidence[0].score * 0.5 if evidence else 0.0
+
+
+def _dedupe(flags: Iterable[Flag]) -> list[Flag]:
+    seen: dict[tuple[str, str, str], Flag] = {}
+    for f in flags:
+        seen.setdefault((f.type, f.article_text, f.source_text), f)
+    return list(seen.values())
