@@ -124,8 +124,7 @@ def test_a_source_with_no_text_rejects_the_whole_import(tmp_path):
 
 @pytest.mark.django_db
 def test_service_refuses_empty_source_text():
-    data = services.ArticleInput(title="T", body="Body.",
-                                 sources=(services.SourceInput(text=""),))
+    data = services.ArticleInput(title="T", body="Body.", sources=(services.SourceInput(text=""),))
     with pytest.raises(services.ServiceError, match="source 1 is empty"):
         services.article_import(data=data, queue=False)
     assert Article.objects.count() == 0
@@ -137,8 +136,14 @@ def _batch(tmp_path, lines):
     return str(path)
 
 
-GOOD = json.dumps({"title": "One", "text": "First article text.", "date": "2026-01-02",
-                   "sources": [{"name": "S", "text": "Source text.", "date": "2025-12-31"}]})
+GOOD = json.dumps(
+    {
+        "title": "One",
+        "text": "First article text.",
+        "date": "2026-01-02",
+        "sources": [{"name": "S", "text": "Source text.", "date": "2025-12-31"}],
+    }
+)
 GOOD2 = json.dumps({"text": "Headline two\n\nSecond article text."})
 
 
@@ -178,14 +183,17 @@ def test_batch_with_bad_date_and_empty_source_is_reported(tmp_path):
 
 
 @pytest.mark.django_db
-def test_importing_enqueues_preannotation_only_on_commit(monkeypatch,
-                                                       django_capture_on_commit_callbacks):
+def test_importing_enqueues_preannotation_only_on_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     calls = []
-    monkeypatch.setattr("annotations.tasks.preannotate_article.delay",
-                        lambda *args: calls.append(args))
+    monkeypatch.setattr(
+        "annotations.tasks.preannotate_article.delay", lambda *args: calls.append(args)
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         article = services.article_import(
-            data=services.ArticleInput(title="T", body="Some text."), queue=True)
+            data=services.ArticleInput(title="T", body="Some text."), queue=True
+        )
     run = article.runs.get()
     assert (run.status, article.status) == ("queued", "preannotating")
     assert calls == [] and len(callbacks) == 1

@@ -24,8 +24,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.model]
 
 
 def _counts():
-    return {m.__name__: m.objects.count()
-            for m in (Article, Claim, Attribution, Flag, Quantity, Verdict, User, AuditEvent)}
+    return {
+        m.__name__: m.objects.count()
+        for m in (Article, Claim, Attribution, Flag, Quantity, Verdict, User, AuditEvent)
+    }
 
 
 def test_load_demo_loads_the_seed_pair_preannotated_and_is_idempotent(capsys):

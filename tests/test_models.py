@@ -42,8 +42,15 @@ def test_database_refuses_scores_outside_zero_to_one(article):
 def test_database_refuses_half_a_speaker_span(article):
     with pytest.raises(IntegrityError), transaction.atomic():
         Attribution.objects.create(
-            article=article, speaker_start=0, speaker_end=None, cue_start=4, cue_end=8,
-            cue_text="said", content_start=9, content_end=12, content_text="abc",
+            article=article,
+            speaker_start=0,
+            speaker_end=None,
+            cue_start=4,
+            cue_end=8,
+            cue_text="said",
+            content_start=9,
+            content_end=12,
+            content_text="abc",
         )
 
 

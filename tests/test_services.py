@@ -43,14 +43,16 @@ def test_a_stale_version_is_a_conflict_showing_who_changed_it(claim, reviewer):
 def test_correct_keeps_the_machine_span(article, claim, reviewer):
     start = article.body.index("The city council")
     end = article.body.index(" in 2025", start)
-    claim = services.claim_correct(claim_id=claim.pk, start=start, end=end, actor=reviewer,
-                                   version=1)
+    claim = services.claim_correct(
+        claim_id=claim.pk, start=start, end=end, actor=reviewer, version=1
+    )
     assert claim.text == "The city council spent $4.2 million on road repairs"
     assert claim.review_state == "corrected"
     assert claim.machine_text.endswith("in 2025") and claim.machine_end > end
     # A second correction keeps the machine's original, not the first correction.
-    claim = services.claim_correct(claim_id=claim.pk, start=start, end=end - 5, actor=reviewer,
-                                   version=2)
+    claim = services.claim_correct(
+        claim_id=claim.pk, start=start, end=end - 5, actor=reviewer, version=2
+    )
     assert claim.machine_text.endswith("in 2025")
 
 
@@ -83,24 +85,33 @@ def test_attribution_add_and_correct_speaker(article, reviewer):
     cue = (body.index("said"), body.index("said") + 4)
     speaker = (body.index("the mayor"), body.index("the mayor") + 9)
     content = (body.index("The city council"), body.index(", the mayor"))
-    attribution = services.attribution_add(article=article, actor=reviewer, cue=cue,
-                                           content=content, speaker=speaker)
+    attribution = services.attribution_add(
+        article=article, actor=reviewer, cue=cue, content=content, speaker=speaker
+    )
     assert attribution.speaker_text == "the mayor" and attribution.cue_text == "said"
     new_speaker = (body.index("mayor"), body.index("mayor") + 5)
-    attribution = services.attribution_correct(attribution_id=attribution.pk, actor=reviewer,
-                                               version=1, speaker=new_speaker)
+    attribution = services.attribution_correct(
+        attribution_id=attribution.pk, actor=reviewer, version=1, speaker=new_speaker
+    )
     assert attribution.speaker_text == "mayor" and attribution.version == 2
-    attribution = services.attribution_correct(attribution_id=attribution.pk, actor=reviewer,
-                                               version=2, speaker=None)
+    attribution = services.attribution_correct(
+        attribution_id=attribution.pk, actor=reviewer, version=2, speaker=None
+    )
     assert attribution.speaker_start is None and attribution.speaker_text == ""
     with pytest.raises(services.ServiceError, match="cue cannot be empty"):
-        services.attribution_correct(attribution_id=attribution.pk, actor=reviewer, version=3,
-                                     cue=None)
+        services.attribution_correct(
+            attribution_id=attribution.pk, actor=reviewer, version=3, cue=None
+        )
 
 
 def test_only_editors_dismiss_flags_and_they_must_say_why(claim, reviewer, editor):
-    flag = Flag.objects.create(claim=claim, type="number_mismatch", article_text="$4.2 million",
-                               source_text="$3.9 million", message="differs")
+    flag = Flag.objects.create(
+        claim=claim,
+        type="number_mismatch",
+        article_text="$4.2 million",
+        source_text="$3.9 million",
+        message="differs",
+    )
     with pytest.raises(PermissionDenied):
         services.flag_dismiss(flag_id=flag.pk, reason="fine", actor=reviewer)
     with pytest.raises(services.ServiceError, match="why"):
@@ -114,8 +125,9 @@ def _rating(label="Mostly false"):
 
 
 def test_verdict_save_publish_unpublish(article, claim, reviewer, editor):
-    verdict = services.verdict_save(claim=claim, rating=_rating(), rationale="Budget was $3.9m",
-                                    actor=reviewer)
+    verdict = services.verdict_save(
+        claim=claim, rating=_rating(), rationale="Budget was $3.9m", actor=reviewer
+    )
     assert Claim.objects.get(pk=claim.pk).review_state == "confirmed"
     with pytest.raises(PermissionDenied):
         services.verdict_publish(verdict=verdict, actor=reviewer)
@@ -136,17 +148,28 @@ def test_verdict_needs_a_rationale_and_evidence_from_its_claim(article, claim, r
     source = factories.first_source(article)
     foreign = other.evidence.create(source=source, start=0, end=5, text=source.text[:5])
     with pytest.raises(services.ServiceError, match="Evidence"):
-        services.verdict_save(claim=claim, rating=_rating(), rationale="x", actor=reviewer,
-                              evidence_ids=[foreign.pk])
+        services.verdict_save(
+            claim=claim, rating=_rating(), rationale="x", actor=reviewer, evidence_ids=[foreign.pk]
+        )
 
 
 def test_verdict_edit_with_stale_version_conflicts(claim, reviewer):
     verdict = services.verdict_save(claim=claim, rating=_rating(), rationale="one", actor=reviewer)
-    services.verdict_save(claim=claim, rating=_rating("False"), rationale="two", actor=reviewer,
-                          version=verdict.version)
+    services.verdict_save(
+        claim=claim,
+        rating=_rating("False"),
+        rationale="two",
+        actor=reviewer,
+        version=verdict.version,
+    )
     with pytest.raises(services.ConflictError):
-        services.verdict_save(claim=claim, rating=_rating("True"), rationale="three",
-                              actor=reviewer, version=verdict.version)
+        services.verdict_save(
+            claim=claim,
+            rating=_rating("True"),
+            rationale="three",
+            actor=reviewer,
+            version=verdict.version,
+        )
 
 
 def test_mark_reviewed_needs_every_claim_decided(article, claim, reviewer):
