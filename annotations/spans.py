@@ -35,6 +35,7 @@ def validate_span(
     piece = text[start:end]
     if expected is not None and piece != expected:
         raise SpanError(
-            f"{label}: text {expected[:60]!r} does not match the text at {start}–{end}: {piece[:60]!r}"
+            f"{label}: text {expected[:60]!r} does not match the text at {start}–{end}: "
+            f"{piece[:60]!r}"
         )
     return piece
