@@ -91,7 +91,7 @@ def span_terms(
     terms: Counter[str] = Counter()
     for t in span:
         if t.is_alpha and not t.is_stop and len(t) > 1 and kept(t.idx, t.idx + len(t)):
-            terms[stem(t.lemma_.lower())] += 1
+            terms[stem((t.lemma_ or t.lower_).lower())] += 1
     for e in span.ents:
         if e.label_ not in _SKIP_ENT and kept(e.start_char, e.end_char):
             terms["E:" + entity_key(e.text)] += 1

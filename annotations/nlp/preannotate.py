@@ -447,11 +447,16 @@ def _check(
     pairs = [(e, facts_by_source[e.source_id]) for e in addressed]
     claim_qs = [q for q in article.quantities if claim.start <= q.start and q.end <= claim.end]
     unmatched = 0
+    # a source quote close to the claim's quote is evidence in itself, however low the
+    # passage scores on the rest of the sentence
+    all_pairs = [(e, facts_by_source[e.source_id]) for e in evidence]
+    quote_problems = quote_flags(claim.text, [f for _, f in all_pairs])
+    is_addressed = is_addressed or bool(quote_problems)
     if pairs and is_addressed:
-        qflags, unmatched = quantity_flags(claim.text, claim.start, claim_qs, pairs)
-        flags.extend(qflags)
+        figure_flags, unmatched = quantity_flags(claim.text, claim.start, claim_qs, pairs)
+        flags.extend(figure_flags)
         flags.extend(date_flags(claim_qs, pairs))
-        flags.extend(quote_flags(claim.text, [f for _, f in pairs]))
+        flags.extend(quote_problems)
         assert article.facts is not None
         claim_credits = credits_for(article.facts, claim.start, claim.end, fallback=False)
         # an unattributed source passage counts as the source's study only when the article
