@@ -791,3 +791,28 @@ def validate_document(doc: Any, *, site_domain: str | None = None) -> list[Recor
         issue = Issue("error", "$", "no ClaimReview found in the document", "no-records")
         results.append(RecordResult(0, "$", doc, [issue]))
     return results
+
+
+def iter_file_records(path: str | Path, *, stdin: Any = None) -> Iterator[SourceRecord]:
+    """Records of a file holding a single object, a list, a DataFeed, an ``@graph`` or JSON
+    Lines. ``.jsonl``/``.ndjson`` files (and anything that is not one JSON value) are read
+    line by line, so a large JSONL export is never held in memory; ``-`` reads ``stdin``."""
+    if str(path) == "-":
+        text = stdin.read()
+        yield from iter_records(text)
+        return
+    path = Path(path)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8-sig") as lines:
+            yield from iter_jsonl_records(lines)
+        return
+    with path.open(encoding="utf-8-sig") as fh:
+        try:
+            doc = json.load(fh)
+        except json.JSONDecodeError:
+            doc = None
+    if doc is None:
+        with path.open(encoding="utf-8-sig") as lines:
+            yield from iter_jsonl_records(lines)
+        return
+    yield from iter_records(doc)

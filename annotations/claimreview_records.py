@@ -1,0 +1,216 @@
+"""Published verdicts as ClaimReview builder input, streamed from the database.
+
+Why a separate selector: every public surface (the verdict page, the per-claim and
+per-article endpoints, the feed and the export command) must agree on *which* verdicts are
+public and on how a row becomes a :class:`~annotations.claimreview.ReviewRecord`, and a
+whole-site export must run in constant memory.
+
+Streaming reads rows as tuples (``values_list`` over the same joins ``select_related``
+would make) with ``.iterator(chunk_size=…)``: instantiating a Verdict, Claim, Article and
+Rating per row would cost more than building and serialising the review itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from .claimreview import FactCheckOrg, ReviewRecord, SpeakerKind
+from .models import Attribution, Entity, Rating, ReviewState, Verdict
+
+# Imported articles carry a synthetic title (annotations/services_claimreview.py); it must
+# not be published as the headline of the article where the claim appeared.
+IMPORTED_TITLE_PREFIX = "[ClaimReview import] "
+# schema.org: ratingExplanation is "a short explanation (e.g. one to two sentences)"; a
+# longer rationale stays on the verdict page rather than being cut mid-argument.
+RATING_EXPLANATION_MAX = 500
+ENTITY_KINDS: dict[str, SpeakerKind] = {"PERSON": "Person", "ORG": "Organization"}
+CHUNK_SIZE = 2000
+
+_ROW = (
+    "claim_id",
+    "published_at",
+    "updated_at",
+    "rationale",
+    "rating__label",
+    "rating__value",
+    "rating__scale_id",
+    "claim__text",
+    "claim__claim_reviewed",
+    "claim__article__title",
+    "claim__article__url",
+    "claim__article__published_on",
+    "claim__article__outlet",
+    "speaker_text",
+    "speaker_resolved",
+    "speaker_label",
+)
+
+
+def claimreview_org() -> FactCheckOrg:
+    """Our organisation and site, from settings (read per call so tests can override)."""
+    return FactCheckOrg(
+        name=settings.FACTCHECK_ORG_NAME,
+        url=settings.FACTCHECK_ORG_URL,
+        site_url=getattr(settings, "FACTCHECK_SITE_URL", None) or None,
+    )
+
+
+def public_verdict_path(claim_id: int) -> str:
+    return _public_path_template().format(claim_id)
+
+
+def _public_path_template() -> str:
+    # reverse() per row costs as much as the rest of a record; resolve the shape once.
+    try:
+        path = reverse("claimreview:verdict_public", kwargs={"claim_id": 987654321})
+    except NoReverseMatch:
+        path = "/verdicts/987654321/"
+    return path.replace("987654321", "{}")
+
+
+def published_verdicts() -> QuerySet[Verdict]:
+    """Verdicts the public may see: published, on a claim no reviewer rejected since.
+
+    A claim rejected after its verdict went out is inconsistent data; hiding it is the
+    safe side for a public fact check.
+    """
+    return (
+        Verdict.objects.filter(is_published=True)
+        .exclude(claim__review_state=ReviewState.REJECTED)
+        .select_related("claim__article", "rating")
+    )
+
+
+def _since_bound(since: date | datetime) -> datetime:
+    if isinstance(since, datetime):
+        return since if timezone.is_aware(since) else timezone.make_aware(since)
+    # A date means from the start of that day where the desk works; comparing the column
+    # (rather than its __date) keeps the (is_published, published_at) index usable.
+    return timezone.make_aware(datetime.combine(since, time.min))
+
+
+def _with_speaker(queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """The reviewer-confirmed speaker of each claim and, when the NER found exactly that
+    span, whether it is a person or an organisation."""
+    speakers = Attribution.objects.filter(
+        claim_id=OuterRef("claim_id"),
+        source__isnull=True,
+        speaker_start__isnull=False,
+        review_state__in=(ReviewState.CONFIRMED, ReviewState.CORRECTED),
+    ).order_by("cue_start", "id")
+    entities = Entity.objects.filter(
+        article_id=OuterRef("claim__article_id"),
+        source__isnull=True,
+        start=OuterRef("speaker_start"),
+        end=OuterRef("speaker_end"),
+        label__in=tuple(ENTITY_KINDS),
+    ).order_by("id")
+    return queryset.annotate(
+        speaker_start=Subquery(speakers.values("speaker_start")[:1]),
+        speaker_end=Subquery(speakers.values("speaker_end")[:1]),
+        speaker_text=Subquery(speakers.values("speaker_text")[:1]),
+        speaker_resolved=Subquery(speakers.values("speaker_resolved")[:1]),
+    ).annotate(speaker_label=Subquery(entities.values("label")[:1]))
+
+
+def review_rows(
+    *,
+    since: date | datetime | None = None,
+    article_id: int | None = None,
+    claim_id: int | None = None,
+) -> QuerySet[Verdict]:
+    """The export query, oldest publication first so a feed reads as a log."""
+    queryset = published_verdicts()
+    if since is not None:
+        queryset = queryset.filter(published_at__gte=_since_bound(since))
+    if article_id is not None:
+        queryset = queryset.filter(claim__article_id=article_id)
+    if claim_id is not None:
+        queryset = queryset.filter(claim_id=claim_id)
+    return _with_speaker(queryset).order_by("published_at", "id").values_list(*_ROW)
+
+
+def scale_bounds() -> dict[int, tuple[float, float]]:
+    """(worst, best) per rating scale, from the numeric values of its ratings."""
+    rows = (
+        Rating.objects.filter(value__isnull=False)
+        .values("scale_id")
+        .annotate(low=Min("value"), high=Max("value"))
+    )
+    return {row["scale_id"]: (row["low"], row["high"]) for row in rows if row["low"] < row["high"]}
+
+
+def _record(
+    row: tuple[Any, ...], path: str, bounds: dict[int, tuple[float, float]]
+) -> ReviewRecord:
+    (
+        claim_id,
+        published_at,
+        updated_at,
+        rationale,
+        label,
+        value,
+        scale_id,
+        claim_text,
+        claim_reviewed,
+        title,
+        article_url,
+        article_date,
+        outlet,
+        speaker_text,
+        speaker_resolved,
+        speaker_label,
+    ) = row
+    worst = best = None
+    if value is not None and scale_id in bounds:
+        worst, best = bounds[scale_id]
+    elif value is not None:
+        value = None  # a lone number without its scale means nothing to a reader
+    explanation = " ".join(rationale.split())
+    return ReviewRecord(
+        claim_text=claim_text,
+        claim_reviewed=claim_reviewed or None,
+        verdict_label=label,
+        public_url=path.format(claim_id),
+        date_published=published_at,
+        date_modified=updated_at if updated_at and updated_at > published_at else None,
+        rating_value=value,
+        best_rating=best,
+        worst_rating=worst,
+        rating_explanation=explanation if len(explanation) <= RATING_EXPLANATION_MAX else None,
+        speaker_name=speaker_resolved or speaker_text or None,
+        speaker_type=ENTITY_KINDS.get(speaker_label or ""),
+        article_url=article_url or None,
+        article_headline=None if title.startswith(IMPORTED_TITLE_PREFIX) else title,
+        article_date=article_date,
+        outlet_name=outlet or None,
+        identifier=claim_id,
+    )
+
+
+def iter_review_records(
+    *,
+    since: date | datetime | None = None,
+    article_id: int | None = None,
+    claim_id: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[ReviewRecord]:
+    """Stream builder input for every public verdict matching the filters, in constant
+    memory (``chunk_size`` rows at a time)."""
+    path = _public_path_template()
+    bounds = scale_bounds()
+    rows = review_rows(since=since, article_id=article_id, claim_id=claim_id)
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield _record(row, path, bounds)
+
+
+def review_record_for_claim(claim_id: int) -> ReviewRecord | None:
+    """The one record behind a claim's public page and endpoint, or None if not public."""
+    return next(iter_review_records(claim_id=claim_id), None)
