@@ -7,7 +7,7 @@ import pytest
 from annotations.nlp.claims import RuleScorer
 from annotations.nlp.contract import to_contract
 from annotations.nlp.layout import parse_source_header
-from annotations.nlp.preannotate import preannotate
+from annotations.nlp.preannotate import CHECKWORTHY_THRESHOLD, preannotate
 from annotations.nlp.types import CLAIM_KINDS, FLAG_TYPES, QUANTITY_KINDS, SUPPORT_VALUES, SourceDoc
 
 pytestmark = pytest.mark.model
@@ -60,7 +60,14 @@ def test_about_figure_agrees_with_no_more_than_bound(result):
 def test_claims_the_source_does_not_address_are_not_found(result, fragment):
     claim = claim_with(result, fragment)
     assert claim.support == "not_found"
-    assert claim.score >= 0.5
+    assert claim.evidence == () or claim.evidence[0].score < 0.3
+    checkworthy = claim.score >= CHECKWORTHY_THRESHOLD
+    assert ("not_in_sources" in flag_types(claim)) == checkworthy
+
+
+def test_figure_claim_the_source_lacks_is_check_worthy_and_flagged(result):
+    claim = claim_with(result, "roughly 15,000 North Korean soldiers")
+    assert claim.score >= CHECKWORTHY_THRESHOLD
     assert "not_in_sources" in flag_types(claim)
 
 
