@@ -174,6 +174,10 @@ def _record(
     elif value is not None:
         value = None  # a lone number without its scale means nothing to a reader
     explanation = " ".join(rationale.split())
+    # In the desk's time zone, so a date-only publication date survives a round trip.
+    published_at = timezone.localtime(published_at)
+    if updated_at is not None:
+        updated_at = timezone.localtime(updated_at)
     return ReviewRecord(
         claim_text=claim_text,
         claim_reviewed=claim_reviewed or None,
