@@ -45,7 +45,7 @@ REPORTING_LEMMAS = frozenset(
         "describe", "disclose", "echo", "emphasise", "emphasize", "estimate", "explain", "find",
         "forecast", "highlight", "indicate", "inform", "insist", "learn", "maintain", "mention",
         "note", "observe", "point", "portray", "post", "predict", "propose", "recommend", "remark",
-        "reply",
+        "reply", "rule",
         "report", "respond", "reveal", "say", "show", "state", "stress", "suggest", "tell",
         "testify", "think", "tweet", "underline", "underscore", "urge", "warn", "write",
     }
@@ -59,6 +59,18 @@ NOMINAL_CONTENT_LEMMAS = frozenset(
         "disclose", "echo", "emphasise", "emphasize", "estimate", "find", "forecast",
         "highlight", "note", "portray", "predict", "recommend", "report", "reveal", "stress",
         "underline", "underscore",
+    }
+)  # fmt: skip
+
+# "found"/"revealed" with a nominal object are reports only from research-like sources: "The
+# study found no link" reports, "Police found the body" does not.
+RESEARCH_NOMINAL_LEMMAS = frozenset({"find", "reveal"})
+RESEARCH_SOURCES = frozenset(
+    {
+        "analysis", "assessment", "audit", "auditor", "census", "data", "document", "experiment",
+        "expert", "figure", "filing", "finding", "inquiry", "inspector", "investigation",
+        "investigator", "paper", "poll", "report", "research", "researcher", "review",
+        "statistic", "study", "survey", "test", "trial",
     }
 )  # fmt: skip
 
@@ -294,10 +306,8 @@ def _noun_phrase(head: Token, exclude: set[int] | None = None) -> list[Token]:
                 toks = [t for t in toks if t.i < before.i]
                 break
     if exclude:
-        kept = [t for t in toks if t.i not in exclude]
-        toks = [t for t in _longest_run(kept) if True] if kept else []
-        if head.i not in {t.i for t in toks}:
-            toks = [head]
+        kept = _longest_run(t for t in toks if t.i not in exclude)
+        toks = kept if any(t.i == head.i for t in kept) else [head]
     return _trim(toks) or [head]
 
 
@@ -392,18 +402,27 @@ def _clause_head(token: Token) -> Token:
 
 
 def _own_reports(comp: Token) -> set[int]:
-    """Token ids of reporting verbs coordinated inside a complement ("said the deficit would
-    grow and warned that …"): they are reports of their own, not part of this content."""
+    """Token ids of reports hanging inside a complement — "said the deficit would grow and
+    warned that …", "say the law is vague, while supporters argue …": they are reports of their
+    own (made by the same or another speaker), not part of this content."""
     drop: set[int] = set()
-    for child in comp.children:
+    for child in comp.rights:
+        reports = _own_subject(child) is not None or any(c.dep_ == "ccomp" for c in child.children)
         if (
-            child.dep_ == "conj"
+            child.dep_ in {"conj", "advcl"}
+            and child.pos_ == "VERB"
             and child.lemma_.lower() in REPORTING_LEMMAS
-            and _own_subject(child) is None
+            and reports  # "…, revealing a long decline" reports nothing: it stays content
         ):
             drop.update(range(child.left_edge.i, child.right_edge.i + 1))
             drop.update(c.i for c in comp.children if c.dep_ == "cc" and c.i < child.i)
     return drop
+
+
+def _research_like(tokens: Sequence[Token]) -> bool:
+    head = _np_head(tokens)
+    lemma = head.lemma_.lower()
+    return lemma in RESEARCH_SOURCES or lemma.endswith(("ist", "yst"))
 
 
 def _misattached_that_clause(verb: Token) -> list[Token]:
@@ -572,14 +591,14 @@ class _Extractor:
             particle = next((c for c in tok.children if c.dep_ == "prt"), None)
             if lemma == "point" and (particle is None or particle.lower_ != "out"):
                 continue
-            if tok.dep_ == "acl" or tok.dep_ not in CLAUSAL_DEPS:
-                # reduced relatives ("aid, estimated to be worth …") report only with an agent
-                if tok.dep_ == "acl" and self._passive(tok):
-                    continue
+            if tok.dep_ not in CLAUSAL_DEPS:
+                # adjectival uses ("reported value") never report; reduced relatives ("aid,
+                # estimated to be worth …") only with a by-agent ("a figure estimated by the IMF")
+                if tok.dep_ == "acl":
+                    self._passive(tok)
                 continue
-            if self._passive(tok):
-                continue
-            self._active(tok, lemma)
+            if not self._passive(tok):
+                self._active(tok, lemma)
 
     def _speaker_for(self, verb: Token) -> tuple[list[Token] | None, bool]:
         """Speaker tokens and whether the subject is the verb's own (not borrowed)."""
@@ -588,8 +607,6 @@ class _Extractor:
         if subj is None:
             subj = _borrowed_subject(verb)
         if subj is None:
-            return None, False
-        if subj.lower_ in {"it", "there", "this", "that"} and subj.dep_ == "expl":
             return None, False
         if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
             # "the ministry, which described …": the antecedent is the speaker
@@ -619,6 +636,10 @@ class _Extractor:
         for comp in comps:
             skip = speaker_ids | {verb.i} | _own_reports(comp)
             toks = [t for t in _subtree_tokens(comp) if t.i not in skip]
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if comp.dep_ == "xcomp" and obj is not None and obj.i < comp.i:
+                # "urged lawmakers to act": who is urged belongs to what was urged
+                toks = list(self.doc[obj.left_edge.i : comp.right_edge.i + 1])
             found = self._content_from_tokens(_trim(_longest_run(toks)))
             if found and self._add(speaker, cue, found[0], found[1], hedged):
                 return
@@ -643,7 +664,8 @@ class _Extractor:
                         if self._add(speaker, cue, _char_range(toks), False, hedged):
                             return
 
-        if lemma in NOMINAL_CONTENT_LEMMAS and own and _plausible_source(speaker):
+        research_ok = lemma not in RESEARCH_NOMINAL_LEMMAS or _research_like(speaker)
+        if lemma in NOMINAL_CONTENT_LEMMAS and own and _plausible_source(speaker) and research_ok:
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None and obj.pos_ != "PRON":
                 toks = _subtree_tokens(obj)
@@ -705,18 +727,28 @@ class _Extractor:
         return False
 
     def _inverted_without_quotes(self, verb: Token, speaker: Sequence[Token], hedged: bool) -> None:
-        """'Prices will rise, said the minister.' parsed without a complement: the content is the
-        sentence up to the comma before the speaker/cue stretch."""
+        """Unquoted reports the parser left without a complement. Inverted: "Prices will rise,
+        said the minister." — content is the sentence before the comma. Parenthetical: "The
+        figures, the ministry said, were preliminary." — content is the whole sentence, since a
+        span cannot have a hole where the speaker sits (as with a mid-clause "according to")."""
         doc = self.doc
         first = min(verb.i, min(t.i for t in speaker))
         last = max(verb.i, max(t.i for t in speaker))
         sent = verb.sent
         if first - 1 <= sent.start or doc[first - 1].text != ",":
             return
+        # the stretch runs on over the cue's own modifiers ("warned on Tuesday")
+        while last + 1 < sent.end and not doc[last + 1].is_punct:
+            if doc[last + 1].head.i not in range(first, last + 1):
+                break
+            last = doc[last + 1].right_edge.i if doc[last + 1].head == verb else last + 1
         rest = [t for t in doc[last + 1 : sent.end] if not t.is_punct]
-        if any(t.pos_ in {"VERB", "AUX"} for t in rest):
+        if not any(t.pos_ in {"VERB", "AUX"} for t in rest):
+            toks = _trim(list(doc[sent.start : first - 1]))
+        elif last + 1 < sent.end and doc[last + 1].text == ",":
+            toks = _trim(list(doc[sent.start : sent.end]))
+        else:
             return
-        toks = _trim(list(doc[sent.start : first - 1]))
         if len(toks) < 3:
             return
         found = self._content_from_tokens(toks)
@@ -913,6 +945,8 @@ def extract_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
     ``id`` is a placeholder ("a?") and ``claim_id`` is None: the orchestrator numbers them and
     links claims. Every span's text is the exact slice of ``doc.text``.
     """
+    if not doc.has_annotation("DEP"):
+        return []  # every rule reads the parse; a blank pipeline has none
     text = doc.text
     out: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()

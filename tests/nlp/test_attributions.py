@@ -141,6 +141,33 @@ def test_that_clause_hung_on_a_noun_after_tell_is_content(nlp):
     assert a.content.text == "that the budget talks had failed"
 
 
+@pytest.mark.model
+def test_a_contrasted_second_report_is_not_swallowed_by_the_first(nlp):
+    found = attributions(
+        nlp, "Critics say the law is too vague, while supporters argue it protects children."
+    )
+    assert sorted(triple(a) for a in found) == [
+        ("Critics", "say", "the law is too vague"),
+        ("supporters", "argue", "it protects children"),
+    ]
+
+
+@pytest.mark.model
+def test_urge_content_includes_who_is_urged(nlp):
+    a = only(nlp, "The ministry urged lawmakers to act before the summer.")
+    assert a.content.text == "lawmakers to act before the summer"
+
+
+@pytest.mark.model
+def test_parenthetical_report_takes_the_whole_sentence(nlp):
+    a = only(nlp, "The figures, the ministry said, were preliminary.")
+    assert triple(a) == (
+        "the ministry",
+        "said",
+        "The figures, the ministry said, were preliminary",
+    )
+
+
 # --------------------------------------------------------------------------- according to
 
 
@@ -290,6 +317,13 @@ def test_reduced_relative_without_agent_is_not_a_report(nlp):
 @pytest.mark.model
 def test_find_with_a_physical_object_is_not_a_report(nlp):
     assert attributions(nlp, "Divers found the wreck of the old ferry near the pier.") == []
+
+
+@pytest.mark.model
+def test_find_with_a_nominal_object_reports_only_from_research(nlp):
+    assert attributions(nlp, "Police found the body of a man near the river.") == []
+    a = only(nlp, "The study found no link between the drug and cancer.")
+    assert triple(a) == ("The study", "found", "no link between the drug and cancer")
 
 
 @pytest.mark.model
