@@ -416,6 +416,32 @@ def test_pronoun_with_no_earlier_speaker_stays_unresolved():
 # --------------------------------------------------------------------------- the seed pair
 
 
+def _spans(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = [node] if {"start", "end", "text"} <= node.keys() else []
+        return found + [s for v in node.values() for s in _spans(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _spans(v)]
+    return []
+
+
+@pytest.mark.parametrize("name", ["seed_pair.json", "cases.json"])
+def test_every_gold_span_is_the_exact_slice_of_its_text(name):
+    data = json.loads((GOLD.parent / name).read_text(encoding="utf-8"))
+    checked = 0
+    for case in data["cases"]:
+        docs = [case["article"], *case["sources"]]
+        for doc in docs:
+            for span in _spans(doc.get("attributions", [])):
+                assert doc["text"][span["start"] : span["end"]] == span["text"]
+                checked += 1
+        for claim in case["claims"]:
+            span = claim["span"]
+            assert case["article"]["text"][span["start"] : span["end"]] == span["text"]
+    assert checked > 50
+    assert {c["split"] for c in data["cases"]} <= {"seed", "dev", "test"}
+
+
 def _gold_case() -> dict[str, Any]:
     return json.loads(GOLD.read_text(encoding="utf-8"))["cases"][0]
 
