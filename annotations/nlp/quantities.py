@@ -564,15 +564,16 @@ _UNIT_SKIP = {"more", "than", "of", "the", "a", "an", "and", "or", "to", "in", "
 def _count_unit(text: str, end: int, doc: Doc | None) -> str | None:
     """The noun a count counts, as a lower-case lemma: the parse head when we have a parse."""
     if doc is not None:
-        for tok in doc:
-            if tok.idx < end <= tok.idx + len(tok.text) or tok.idx + len(tok.text) == end:
-                head = tok.head if tok.dep_ in ("nummod", "compound", "quantmod") else None
-                if head is not None and head.pos_ in ("NOUN", "PROPN") and head.i > tok.i:
-                    return (head.lemma_ or head.text).lower()
-                nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-                if nxt is not None and nxt.pos_ == "NOUN":
-                    return (nxt.lemma_ or nxt.text).lower()
-                return None
+        span = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        tok = span[-1]
+        head = tok.head if tok.dep_ in ("nummod", "compound", "quantmod") else None
+        if head is not None and head.pos_ in ("NOUN", "PROPN") and head.i > tok.i:
+            return (head.lemma_ or head.text).lower()
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.pos_ == "NOUN":
+            return (nxt.lemma_ or nxt.text).lower()
         return None
     m = re.match(r"\s+([A-Za-z][A-Za-z-]*)", text[end:])
     if not m or m.group(1).lower() in _UNIT_SKIP or not m.group(1)[0].islower():
