@@ -291,7 +291,13 @@ class _Checker:
         The hot loop of an export: paths are only formatted when something is reported.
         """
         properties, folded = self.vocab.properties, self.vocab.folded
-        if path != "$" and not ({"@value", "@id", "@type", "type"} & node.keys()):
+        if (
+            "@type" not in node
+            and path != "$"
+            and "type" not in node
+            and "@id" not in node
+            and "@value" not in node
+        ):
             self.warning(path, "node has no @type", "node-without-type")
         for key, value in node.items():
             if key in properties:

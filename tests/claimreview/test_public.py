@@ -276,7 +276,26 @@ def test_records_follow_filters_and_stream(published, editor):
 
 
 def test_records_cost_a_fixed_number_of_queries(editor, django_assert_max_num_queries):
-    for _ in range(5):
+    for _ in range(6):
         publish_verdict(editor)
-    with django_assert_max_num_queries(2):
-        assert len(list(iter_review_records())) == 5
+    # scale bounds, then per chunk: rows, speakers, entities; never one query per record.
+    with django_assert_max_num_queries(4):
+        assert len(list(iter_review_records())) == 6
+    with django_assert_max_num_queries(1 + 3 * 2):
+        assert len(list(iter_review_records(chunk_size=3))) == 6
+
+
+def test_speakers_land_on_their_own_claims_across_chunks(editor):
+    publish_verdict(editor, speaker=("the mayor", "PERSON"))
+    publish_verdict(editor, speaker=None)
+    publish_verdict(editor, speaker=("the mayor", None))
+    publish_verdict(editor, speaker=("the mayor", "ORG"))
+    expected = [
+        ("the mayor", "Person"),
+        (None, None),
+        ("the mayor", None),
+        ("the mayor", "Organization"),
+    ]
+    for size in (1, 2, 3, 100):
+        got = [(r.speaker_name, r.speaker_type) for r in iter_review_records(chunk_size=size)]
+        assert got == expected, size
