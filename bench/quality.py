@@ -184,11 +184,47 @@ def gold(nlp) -> None:
 
     figures = evaluate_gold(lambda text, sources: preannotate(text, sources, nlp=nlp))
     print("Hand-annotated gold (bench/gold_eval.py)")
-    flat = [[k, v] for k, v in figures.items() if not isinstance(v, dict)]
-    for k, v in figures.items():
-        if isinstance(v, dict):
-            flat.extend([[f"{k}.{k2}", v2] for k2, v2 in v.items()])
-    table(["figure", "value"], flat)
+    splits = figures.get("splits", {})
+    rows = []
+    for split, parts in splits.items():
+        for side in ("article", "source"):
+            m = parts.get(side)
+            if m:
+                rows.append(
+                    [
+                        split,
+                        side,
+                        m.get("tp"),
+                        m.get("fp"),
+                        m.get("fn"),
+                        m.get("precision"),
+                        m.get("recall"),
+                        m.get("f1"),
+                    ]
+                )
+    table(["split", "attributions", "tp", "fp", "fn", "P", "R", "F1"], rows)
+    rows, flag_rows = [], []
+    for split, parts in splits.items():
+        c = parts.get("claims")
+        if not c:
+            continue
+        rows.append(
+            [
+                split,
+                c.get("claims"),
+                c.get("found"),
+                c.get("support_accuracy"),
+                c.get("flags_exact_accuracy"),
+            ]
+        )
+        for ftype, m in c.get("per_flag_type", {}).items():
+            flag_rows.append([split, ftype, m.get("tp"), m.get("fp"), m.get("fn")])
+    table(["split", "gold claims", "found", "support accuracy", "flags exact"], rows)
+    table(["split", "flag", "tp", "fp", "fn"], flag_rows)
+    for split, det in figures.get("details", {}).items():
+        for err in det.get("claim_errors", []):
+            print(f"  {split}: {err}")
+    print()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -64,6 +64,8 @@ def number_terms(quantities: Iterable[Quantity]) -> list[str]:
         for v in (q.value, q.low, q.high):
             if v:
                 out.append(f"N:{q.kind}:{_sig2(v)}")
+        if q.unit:
+            out.append(f"U:{q.kind}:{q.unit}")
     return out
 
 
@@ -122,7 +124,9 @@ class Bm25Index:
         self.df = df
 
     def idf(self, term: str) -> float:
-        n = self.df.get(term, 0)
+        # a term no passage has counts as if one had: with the few sentences of one source,
+        # the plain formula makes every unmatched word outweigh two matched ones
+        n = max(1, self.df.get(term, 0))
         return math.log(1.0 + (self.n - n + 0.5) / (n + 0.5))
 
     def _score(self, query: Counter[str], terms: Counter[str], length: float) -> float:
@@ -157,8 +161,9 @@ class Bm25Index:
 
 
 def shares_figure(query: Counter[str], passage_terms: Counter[str]) -> bool:
-    """Do claim and passage state a common figure (same kind, same two significant digits)?"""
-    return any(t.startswith("N:") and t in passage_terms for t in query)
+    """Do claim and passage state a common figure, or figures of the same kind and unit
+    ("38,000 euros" / "31,000 euros": the same fact, possibly misreported)?"""
+    return any(t.startswith(("N:", "U:")) and t in passage_terms for t in query)
 
 
 def retrieve(

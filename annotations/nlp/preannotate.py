@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from annotations.nlp import layout
 from annotations.nlp.claims import Candidate, ClaimScorer, claim_features, claim_kinds, claim_spans
 from annotations.nlp.consistency import (
+    ADDRESS_THRESHOLD,
     Credit,
     DocFacts,
     addresses,
@@ -488,8 +489,10 @@ def _check(
         if claim_credits:
             best_source = facts_by_source[pairs[0][0].source_id]
             src_credits: list[Credit] = []
-            for e, f in pairs:
-                if f is best_source:
+            # credit is read from passages that address the claim on their own, not from
+            # weaker neighbours kept for the figure checks
+            for n, (e, f) in enumerate(pairs):
+                if f is best_source and (n == 0 or e.score >= ADDRESS_THRESHOLD):
                     src_credits.extend(credits_for(f, e.start, e.end, fallback=fallback))
             flag = attribution_flag(claim_credits, best_source, src_credits)
             if flag:
@@ -501,7 +504,8 @@ def _check(
         unmatched_figures=unmatched,
         addressed=is_addressed,
     )
-    if support == "not_found" and has_sources and claim.score >= CHECKWORTHY_THRESHOLD:
+    # with no sources at all, no source passage addresses the claim either
+    if support == "not_found" and claim.score >= CHECKWORTHY_THRESHOLD:
         flags.append(
             Flag(
                 "not_in_sources",
