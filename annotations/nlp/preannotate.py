@@ -494,6 +494,9 @@ def _check(
             for n, (e, f) in enumerate(pairs):
                 if f is best_source and (n == 0 or e.score >= ADDRESS_THRESHOLD):
                     src_credits.extend(credits_for(f, e.start, e.end, fallback=fallback))
+            if fallback:
+                # a study's author and its publisher are both its credit, wherever named
+                src_credits.extend(c for c in best_source.creators if c not in src_credits)
             flag = attribution_flag(claim_credits, best_source, src_credits)
             if flag:
                 flags.append(flag)
