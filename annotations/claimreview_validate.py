@@ -22,14 +22,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from .claimreview import (
     CLAIM_REVIEWED_SOFT_LIMIT,
     host_on_site,
-    mentions_phrase,
     site_host,
     url_host,
 )
@@ -118,9 +117,6 @@ VERDICT_PHRASES = (
     "our verdict",
     "fact check",
     "fact-check",
-)
-_VERDICT_WORDS = re.compile(
-    r"(?<!\w)(?:" + "|".join(re.escape(p) for p in VERDICT_PHRASES) + r")(?!\w)", re.IGNORECASE
 )
 # Words that are only a verdict when they open the text as a label ("FALSE: ...").
 _VERDICT_PREFIX = re.compile(
@@ -238,6 +234,23 @@ def _is_empty(value: Any) -> bool:
     return False
 
 
+def _missing(node: dict[str, Any], keys: Iterable[str]) -> list[str]:
+    """Keys absent or empty in ``node`` (the export's hot path: no call per key)."""
+    missing = []
+    get = node.get
+    for key in keys:
+        value = get(key)
+        if value is None:
+            missing.append(key)
+            continue
+        kind = type(value)
+        if (kind is str and (not value or value.isspace())) or (
+            (kind is list or kind is dict) and not value
+        ):
+            missing.append(key)
+    return missing
+
+
 def _is_date(value: Any) -> bool:
     if not isinstance(value, str):
         return False
@@ -267,6 +280,14 @@ def _as_number(value: Any) -> tuple[float | None, str | None]:
 
 def context_is_schema_org(context: Any) -> bool:
     return isinstance(context, str) and context.strip() in SCHEMA_ORG_CONTEXTS
+
+
+@lru_cache(maxsize=256)
+def _rating_words_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for the record's own labels and the usual verdict words."""
+    phrases = sorted({*labels, *VERDICT_PHRASES}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 class _Checker:
@@ -418,14 +439,12 @@ class _Checker:
             )
 
     def required(self, node: dict[str, Any], keys: Iterable[str], path: str, what: str) -> None:
-        for key in keys:
-            if _is_empty(node.get(key)):
-                self.error(f"{path}.{key}", f"{what} requires {key}", "missing-required")
+        for key in _missing(node, keys):
+            self.error(f"{path}.{key}", f"{what} requires {key}", "missing-required")
 
     def recommended(self, node: dict[str, Any], keys: Iterable[str], path: str, what: str) -> None:
-        for key in keys:
-            if _is_empty(node.get(key)):
-                self.warning(f"{path}.{key}", f"{what} should have {key}", "missing-recommended")
+        for key in _missing(node, keys):
+            self.warning(f"{path}.{key}", f"{what} should have {key}", "missing-recommended")
 
     def url(self, value: Any) -> None:
         if not isinstance(value, str) or _is_empty(value):
@@ -495,17 +514,22 @@ class _Checker:
                 f"{CLAIM_REVIEWED_SOFT_LIMIT} so it fits on a phone",
                 "claimReviewed-too-long",
             )
-        found: list[str] = []
         rating = node.get("reviewRating")
+        labels: tuple[str, ...] = ()
         if isinstance(rating, dict):
-            labels = {rating.get("alternateName"), rating.get("name")}
-            for label in labels:
-                if isinstance(label, str) and label.strip() and mentions_phrase(text, label):
-                    found.append(label.strip())
+            labels = tuple(
+                sorted(
+                    {
+                        label.strip()
+                        for label in (rating.get("alternateName"), rating.get("name"))
+                        if isinstance(label, str) and label.strip()
+                    }
+                )
+            )
+        found = [m.group(0) for m in _rating_words_pattern(labels).finditer(text)]
         prefix = _VERDICT_PREFIX.match(text)
         if prefix:
             found.append(prefix.group(1))
-        found.extend(m.group(0) for m in _VERDICT_WORDS.finditer(text))
         if found:
             unique = list(dict.fromkeys(w.casefold() for w in found))
             self.warning(
@@ -728,6 +752,12 @@ def iter_records(doc: Any) -> Iterator[SourceRecord]:
         except json.JSONDecodeError:
             yield from iter_jsonl_records(doc.splitlines())
             return
+    if hasattr(doc, "readline") or (
+        isinstance(doc, list) and doc and all(isinstance(line, str) for line in doc)
+    ):
+        # An open JSONL file or its lines.
+        yield from iter_jsonl_records(doc)
+        return
     if isinstance(doc, list):
         index = 0
         for i, node in enumerate(doc):

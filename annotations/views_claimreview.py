@@ -70,7 +70,8 @@ def article_claimreviews(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 def _parse_since(value: str) -> date | datetime:
-    value = value.strip()
+    # An unencoded "+01:00" offset arrives as " 01:00" after query-string decoding.
+    value = value.strip().replace(" ", "+")
     try:
         if len(value) == 10:
             return date.fromisoformat(value)

@@ -199,6 +199,12 @@ def test_feed_since_filters_on_publication_date(client, editor):
     assert len(feed(client, since=since)["dataFeedElement"]) == 2
 
 
+def test_feed_since_accepts_an_unencoded_offset(client, published):
+    response = client.get(reverse("claimreview:feed") + "?since=2000-01-01T00:00:00+01:00")
+    assert response.status_code == 200
+    assert len(json.loads(b"".join(response.streaming_content))["dataFeedElement"]) == 1
+
+
 def test_feed_rejects_a_bad_since(client, db):
     response = client.get(reverse("claimreview:feed"), {"since": "last tuesday"})
     assert response.status_code == 400

@@ -270,3 +270,13 @@ def test_document_json_text_and_bytes():
 def test_a_document_without_any_claim_review_is_not_a_pass():
     [result] = validate_document({"@context": "https://schema.org", "@graph": []})
     assert codes(result.issues, "error") == {"no-records"}
+
+
+def test_document_jsonl_as_lines_or_an_open_file(tmp_path):
+    lines = list(iter_jsonl([FULL_RECORD, MINIMAL_RECORD], org=ORG))
+    assert [r.location for r in validate_document(lines)] == ["line 1", "line 2"]
+    path = tmp_path / "reviews.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    with path.open(encoding="utf-8") as fh:
+        results = validate_document(fh)
+    assert [r.ok for r in results] == [True, True]
