@@ -216,6 +216,9 @@ def _label_prefix_pattern(label: str) -> re.Pattern[str]:
 
 def _strip_label_prefix(text: str, label: str) -> str:
     """Drop a leading "FALSE:" / "[False]" style verdict prefix copied from a headline."""
+    head = text[: len(label) + 4].casefold()
+    if label.casefold() not in head:
+        return text  # the common case, without a regex
     return _label_prefix_pattern(label).sub("", text, count=1).strip()
 
 
@@ -414,7 +417,7 @@ def iter_claim_reviews(
 
 def _feed_item(record: ReviewRecord, review: dict[str, Any]) -> dict[str, Any]:
     item: dict[str, Any] = {"@type": "DataFeedItem"}
-    modified = _iso(record.date_modified, "date_modified") or review.get("datePublished")
+    modified = review.get("dateModified") or review.get("datePublished")
     if modified:
         item["dateModified"] = modified
     item["item"] = review
