@@ -15,8 +15,7 @@ CLAIM = "The city council spent $4.2 million on road repairs in 2025"
 
 
 @pytest.fixture(autouse=True)
-def claimreview_urls(settings):
-    settings.ROOT_URLCONF = "tests.claimreview.urls"
+def claimreview_org_settings(settings):
     settings.FACTCHECK_ORG_NAME = "Example Fact Desk"
     settings.FACTCHECK_ORG_URL = "https://factcheck.example.org/"
     settings.FACTCHECK_SITE_URL = "https://factcheck.example.org"
