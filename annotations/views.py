@@ -106,11 +106,13 @@ def article_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by the queue while a run is queued or running; the finished fragment has no
     trigger, so the swap itself stops the polling."""
     article = get_object_or_404(Article.objects.only("pk", "status", "title"), pk=pk)
-    return render(
-        request,
-        QUEUE + "#run-progress",
-        {"article": article, "run": selectors.latest_run(article)},
-    )
+    run = selectors.latest_run(article)
+    if request.htmx and run is not None and run.status not in selectors.RUNNING:
+        # Finished: refresh the whole row (status, claim and flag counts), not just the bar.
+        row = selectors.queue_row(article_id=pk, user=request.user)
+        response = render(request, QUEUE + "#article-row", {"article": row, "just_finished": True})
+        return reswap(retarget(response, f"#article-row-{pk}"), "outerHTML")
+    return render(request, QUEUE + "#run-progress", {"article": article, "run": run})
 
 
 @reviewer_required
@@ -148,7 +150,7 @@ def article_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def article_add(request: HttpRequest) -> HttpResponse:
     form = forms.ArticleForm(request.POST or None, request.FILES or None)
     sources = forms.SourceFormSet(request.POST or None, request.FILES or None, prefix="sources")
-    batch = forms.BatchForm()
+    batch = forms.BatchForm(prefix="batch")
     status = 200
     if request.method == "POST":
         if form.is_valid() and sources.is_valid():
@@ -171,7 +173,7 @@ def article_add(request: HttpRequest) -> HttpResponse:
 @reviewer_required
 @require_POST
 def article_batch(request: HttpRequest) -> HttpResponse:
-    batch = forms.BatchForm(request.POST, request.FILES)
+    batch = forms.BatchForm(request.POST, request.FILES, prefix="batch")
     if batch.is_valid():
         try:
             created = articles_import_batch(items=batch.cleaned_data["file"], actor=request.user)
@@ -194,6 +196,15 @@ def article_batch(request: HttpRequest) -> HttpResponse:
 def _claim_param(request: HttpRequest) -> int | None:
     raw = request.GET.get("claim", "")
     return int(raw) if raw.isdigit() else None
+
+
+def _url_prefixes(article_id: int) -> dict[str, str]:
+    """Prefixes for the claim list's links: reversing two URLs per claim would dominate the
+    render time of a long article."""
+    return {
+        "review_url": reverse("annotations:article_review", args=[article_id]),
+        "claims_url": reverse("annotations:claim_detail", args=[0]).removesuffix("0/"),
+    }
 
 
 def _panel_context(
@@ -237,6 +248,7 @@ def _review_context(
         "counts": page.counts,
         "is_editor": roles.is_editor(request.user),
         "error": error,
+        **_url_prefixes(page.article.pk),
         **_panel_context(page.panel, conflict=conflict, verdict_input=verdict_input),
     }
 
@@ -347,6 +359,7 @@ def _claim_response(
         "is_editor": roles.is_editor(request.user),
         "error": error,
         "oob": True,
+        **_url_prefixes(article.pk),
         **_panel_context(panel, conflict=conflict, verdict_input=verdict_input),
     }
     html = [render_to_string(REVIEW + "#claim-panel", {**context, "oob": False}, request)]

@@ -135,7 +135,7 @@ def line(**fields) -> str:
 
 def batch(client, *lines: str):
     content = "\n".join(lines).encode()
-    return client.post("/articles/batch/", {"file": SimpleUploadedFile("b.jsonl", content)})
+    return client.post("/articles/batch/", {"batch-file": SimpleUploadedFile("b.jsonl", content)})
 
 
 def test_batch_imports_every_line(client, reviewer):

@@ -166,9 +166,15 @@ def test_running_run_polls_and_a_finished_one_stops(client, reviewer, articles):
     assert "Analysing · 20%" in body and 'aria-valuenow="20"' in body and "every 1s" in body
 
     AnnotationRun.objects.filter(pk=run.pk).update(status="succeeded", stage="done", progress=100)
-    body = html(client.get(f"/articles/{article.pk}/progress/", **HX))
+    Article.objects.filter(pk=article.pk).update(status="ready")
+    response = client.get(f"/articles/{article.pk}/progress/", **HX)
+    body = html(response)
     assert "hx-trigger" not in body  # the swap itself ends the polling
     assert "Done" in body and 'aria-valuenow="100"' in body
+    # The whole row comes back, with the article's new status.
+    assert response["HX-Retarget"] == f"#article-row-{article.pk}"
+    assert body.lstrip().startswith(f'<tr id="article-row-{article.pk}"')
+    assert "Ready for review" in body
 
 
 def test_failed_run_shows_its_error(client, reviewer, articles):
@@ -181,7 +187,7 @@ def test_failed_run_shows_its_error(client, reviewer, articles):
         error="ValueError: model not found\n\ntraceback…",
     )
     client.force_login(reviewer)
-    body = html(client.get(f"/articles/{article.pk}/progress/", **HX))
+    body = html(client.get(f"/articles/{article.pk}/progress/"))
     assert "Failed at “analysing”: ValueError: model not found" in body
     assert "hx-trigger" not in body
 
