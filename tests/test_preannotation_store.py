@@ -210,3 +210,21 @@ def test_an_older_queued_run_is_superseded(article, fake_pipeline):
     preannotate_article.apply(args=(article.pk, new.pk))
     assert AnnotationRun.objects.get(pk=new.pk).status == "succeeded"
     assert len(fake_pipeline) == 1
+
+
+def test_progress_moves_as_pipeline_stages_start(article, monkeypatch, fake_pipeline):
+    seen = []
+
+    def staged(text, sources, *, nlp, on_stage, **kwargs):
+        for name in ("layout", "parse", "evidence"):
+            on_stage(name)
+            run = AnnotationRun.objects.get(article=article)
+            seen.append((run.stage, run.progress))
+        return fake_result(Article.objects.get(body=text))
+
+    monkeypatch.setattr("annotations.nlp.preannotate.preannotate", staged)
+    run = services.run_queue(article=article)
+    preannotate_article.apply(args=(article.pk, run.pk))
+    assert seen == [("layout", 15), ("parse", 20), ("evidence", 75)]
+    run.refresh_from_db()
+    assert (run.stage, run.progress) == ("done", 100)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -51,6 +51,7 @@ from annotations.nlp.types import (
     Span,
 )
 
+StageCallback = Callable[[str], None]
 CHECKWORTHY_THRESHOLD = 0.5
 LINES_PER_CHUNK = 512  # lines parsed together before results are assembled and yielded
 _TITLE_RE = re.compile(
@@ -85,10 +86,17 @@ def preannotate(
     nlp: Language,
     model_label: str | None = None,
     scorer: ClaimScorer | None = None,
+    on_stage: StageCallback | None = None,
 ) -> PreannotationResult:
-    """Pre-annotate one article against its cited sources."""
+    """Pre-annotate one article against its cited sources.
+
+    ``on_stage(name)`` is called as each stage starts, so a caller (the Celery task) can show
+    progress while the one slow call runs.
+    """
     return next(
-        preannotate_many([(text, sources)], nlp=nlp, model_label=model_label, scorer=scorer)
+        preannotate_many(
+            [(text, sources)], nlp=nlp, model_label=model_label, scorer=scorer, on_stage=on_stage
+        )
     )
 
 
@@ -99,12 +107,15 @@ def preannotate_many(
     batch_size: int = 64,
     model_label: str | None = None,
     scorer: ClaimScorer | None = None,
+    on_stage: StageCallback | None = None,
 ) -> Iterator[PreannotationResult]:
     """Pre-annotate many articles, parsing all their lines with one ``nlp.pipe`` per chunk.
 
     Results come out in input order, one per item, as soon as their chunk is done.
     """
     label = model_label or pipeline_label(nlp)
+    stage = on_stage or _no_stage
+    stage("layout")
     if scorer is None:
         from annotations.nlp.checkworthy import default_scorer
 
@@ -118,10 +129,10 @@ def preannotate_many(
         chunk.append((text, sources, texts, time.perf_counter() - t0))
         n_lines += sum(len(_content(t.lines)) for t in texts)
         if n_lines >= LINES_PER_CHUNK:
-            yield from _run_chunk(chunk, nlp, batch_size, label, scorer)
+            yield from _run_chunk(chunk, nlp, batch_size, label, scorer, stage)
             chunk, n_lines = [], 0
     if chunk:
-        yield from _run_chunk(chunk, nlp, batch_size, label, scorer)
+        yield from _run_chunk(chunk, nlp, batch_size, label, scorer, stage)
 
 
 def _run_chunk(
@@ -130,8 +141,10 @@ def _run_chunk(
     batch_size: int,
     label: str,
     scorer: ClaimScorer,
+    stage: StageCallback,
 ) -> Iterator[PreannotationResult]:
     all_texts = [t for _, _, texts, _ in chunk for t in texts]
+    stage("parse")
     t0 = time.perf_counter()
     parsed = nlp.pipe((_masked_doc(nlp, t) for t in all_texts), batch_size=batch_size)
     for t, doc in zip(all_texts, parsed, strict=True):
@@ -144,7 +157,7 @@ def _run_chunk(
     for text, sources, texts, layout_time in chunk:
         chars = sum(ln.end - ln.start for t in texts for ln in _content(t.lines))
         timings = {"layout": layout_time, "parse": parse_total * chars / total_chars}
-        yield _assemble(text, sources, texts, label, scorer, timings)
+        yield _assemble(text, sources, texts, label, scorer, timings, stage)
 
 
 def _masked_doc(nlp: Language, item: _Text) -> Doc:
@@ -169,6 +182,10 @@ def _masked_doc(nlp: Language, item: _Text) -> Doc:
     return doc
 
 
+def _no_stage(name: str) -> None:
+    return None
+
+
 def _timed(timings: dict[str, float], stage: str, t0: float) -> float:
     now = time.perf_counter()
     timings[stage] = timings.get(stage, 0.0) + now - t0
@@ -182,15 +199,19 @@ def _assemble(
     label: str,
     scorer: ClaimScorer,
     timings: dict[str, float],
+    stage: StageCallback,
 ) -> PreannotationResult:
     article, source_texts = texts[0], texts[1:]
+    stage("quantities")
     t = time.perf_counter()
     for item in texts:
         _basic_records(item)
     t = _timed(timings, "quantities", t)
+    stage("attributions")
     for i, item in enumerate(texts):
         _attributions(item, prefix="a" if i == 0 else f"s{i}-a")
     t = _timed(timings, "attributions", t)
+    stage("claims")
     for i, item in enumerate(texts):
         src = sources[i - 1] if i else None
         item.facts = DocFacts(
@@ -218,6 +239,7 @@ def _assemble(
     ]
     attributions = _link_attributions(article.attributions, claims)
     t = _timed(timings, "claims", t)
+    stage("evidence")
 
     passages = _passages(sources, source_texts)
     index = Bm25Index(passages)
@@ -238,6 +260,7 @@ def _assemble(
             ev[0].score, shares_figure(terms, by_span[(ev[0].source_id, ev[0].start)].terms)
         )
     t = _timed(timings, "evidence", t)
+    stage("consistency")
 
     facts_by_source = {
         s.id: st.facts for s, st in zip(sources, source_texts, strict=True) if st.facts

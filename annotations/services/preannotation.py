@@ -33,6 +33,16 @@ from .audit import audit_record
 log = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "1.0"
+# Percent done when each stage starts; parsing is ~90% of the pipeline's time.
+STAGE_PROGRESS = {
+    "layout": 15,
+    "parse": 20,
+    "quantities": 60,
+    "attributions": 65,
+    "claims": 70,
+    "evidence": 75,
+    "consistency": 80,
+}
 # Errors worth retrying: the database or broker blinked. Everything else is a bug or bad input
 # and retrying would only repeat it.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
@@ -136,7 +146,12 @@ def run_execute(*, article_id: int, run_id: int | None = None, final_attempt: bo
             model_name=f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}".strip("_"),
         )
         sources = _source_docs(article)
-        result = preannotate(article.body, sources, nlp=nlp)
+        result = preannotate(
+            article.body,
+            sources,
+            nlp=nlp,
+            on_stage=lambda name: _set_stage(run, name, STAGE_PROGRESS.get(name, run.progress)),
+        )
         _set_stage(run, "storing", 85)
         with transaction.atomic():
             counts = preannotation_store(article=article, run=run, result=result)
