@@ -10,6 +10,7 @@ Prints medians and the SQL query count of each measured request.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -80,7 +81,7 @@ def main() -> None:
             render_ms, render_q = timed(render, args.repeat)
             size_kb = len(client.get(page).content) / 1024
 
-            cycle = iter(claims * 2)
+            cycle = itertools.cycle(claims)
 
             def confirm(client=client, cycle=cycle):
                 claim = next(cycle)
