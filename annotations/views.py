@@ -507,12 +507,6 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     }
 
     def save(d: dict) -> Verdict:
-        current = Verdict.objects.filter(claim=claim).select_related("reviewer").first()
-        if current is not None and d["verdict_version"] is None:
-            # Two people giving the first verdict at once: the service cannot tell "new" from
-            # "update without a version", so the second would silently overwrite the first.
-            current.updated_by = current.reviewer
-            raise services.ConflictError(current, 0)
         return services.verdict_save(
             claim=claim,
             rating=d["rating"],

@@ -186,3 +186,28 @@ def test_reviewers_assign_themselves_but_not_others(article, reviewer, editor):
         services.article_assign(article=article, assignee=editor, actor=reviewer)
     services.article_assign(article=article, assignee=editor, actor=editor)
     assert Article.objects.get(pk=article.pk).assigned_to == editor
+
+
+def test_a_second_first_verdict_is_a_conflict_not_an_overwrite(claim, reviewer, editor):
+    services.verdict_save(claim=claim, rating=_rating(), rationale="Eddie's", actor=editor)
+    with pytest.raises(services.ConflictError, match="eddie"):
+        services.verdict_save(
+            claim=claim, rating=_rating("True"), rationale="Rita's", actor=reviewer
+        )
+    assert claim.verdict.rationale == "Eddie's"
+
+
+def test_a_verdict_confirms_its_claim_in_the_claims_history(claim, reviewer):
+    stale = Claim.objects.get(pk=claim.pk)
+    services.claim_set_statement(claim_id=claim.pk, statement="Short", actor=reviewer, version=1)
+    services.verdict_save(claim=stale, rating=_rating(), rationale="r", actor=reviewer)
+    fresh = Claim.objects.get(pk=claim.pk)
+    assert (fresh.review_state, fresh.version, fresh.updated_by) == ("confirmed", 3, reviewer)
+    event = AuditEvent.objects.filter(target_type="claim", verb="claim.confirm").get()
+    assert event.before == {"review_state": "pending", "version": 2}
+
+
+def test_review_actions_on_a_failed_article_move_it_into_review(article, claim, reviewer):
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED)
+    services.claim_confirm(claim_id=claim.pk, actor=reviewer, version=1)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW

@@ -160,8 +160,9 @@ def article_set_status(*, article: Article, status: str, actor, verb: str) -> Ar
 
 
 def article_start_review(*, article: Article, actor) -> Article:
-    """The first reviewer action moves a ready article into review."""
-    if article.status == Article.Status.READY:
+    """The first reviewer action moves an article into review: a ready one, and also a new or
+    failed one where reviewers annotate by hand because the machine produced nothing."""
+    if article.status in (Article.Status.READY, Article.Status.NEW, Article.Status.FAILED):
         return article_set_status(
             article=article,
             status=Article.Status.IN_REVIEW,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .. import roles
@@ -33,7 +34,11 @@ def verdict_save(
     evidence_ids: Iterable[int] = (),
     version: int | None = None,
 ) -> Verdict:
-    """Create or update a claim's verdict. ``version`` is the verdict's, when editing one."""
+    """Create a claim's verdict, or update it when ``version`` (the verdict's) is given.
+
+    ``version=None`` means "there is no verdict yet": if someone gave one meanwhile, that is a
+    conflict, not an overwrite of their work.
+    """
     if not roles.is_reviewer(actor):
         raise PermissionDenied("Only reviewers can give verdicts")
     rationale = rationale.strip()
@@ -54,18 +59,32 @@ def verdict_save(
             before = None
             verb = "verdict.create"
         else:
-            if version is not None and verdict.version != version:
+            if version is None or verdict.version != version:
                 verdict.updated_by = verdict.reviewer
-                raise ConflictError(verdict, version)
+                raise ConflictError(verdict, version or 0)
             before = _verdict_snapshot(verdict)
             verdict.rating, verdict.rationale, verdict.reviewer = rating, rationale, actor
             verdict.version += 1
             verdict.save()
             verb = "verdict.update"
         verdict.evidence.set(evidence)
-        if claim.review_state == ReviewState.PENDING:
-            Claim.objects.filter(pk=claim.pk).update(
-                review_state=ReviewState.CONFIRMED, version=claim.version + 1
+        fresh = Claim.objects.select_for_update().get(pk=claim.pk)
+        if fresh.review_state == ReviewState.PENDING:
+            # Giving a verdict confirms the claim; recorded as its own event so the claim's
+            # history shows it.
+            before = snapshot(fresh, ["review_state", "version"])
+            fresh.review_state = ReviewState.CONFIRMED
+            fresh.version = F("version") + 1
+            fresh.updated_by = actor
+            fresh.save(update_fields=["review_state", "version", "updated_by", "updated_at"])
+            fresh.refresh_from_db(fields=["version"])
+            audit_record(
+                actor=actor,
+                verb="claim.confirm",
+                target=fresh,
+                article=claim.article,
+                before=before,
+                after=snapshot(fresh, ["review_state", "version"]),
             )
         audit_record(
             actor=actor,
