@@ -75,9 +75,13 @@ class FactCheckOrg:
         object.__setattr__(self, "_base", site)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReviewRecord:
     """Everything the builder needs about one published verdict.
+
+    Not frozen on purpose: a frozen dataclass's ``__init__`` goes through
+    ``object.__setattr__`` per field, which made constructing a record cost as much as
+    building half its review in a 100k-record export. Treat instances as read-only.
 
     ``public_url`` may be a path ("/verdicts/12/"); it is resolved against the
     organisation's url. ``speaker_*`` is the person or organisation who made the claim;
@@ -172,6 +176,11 @@ def url_host(url: str) -> str | None:
     return match.group(1).lower().rstrip(".") if match else None
 
 
+# For urls that recur across records (the org's, an article's); review urls are unique and
+# go through url_host directly so the cache never fills with them.
+recurring_url_host = lru_cache(maxsize=256)(url_host)
+
+
 def site_host(url: str) -> str:
     """Lower-case host of an absolute URL, without a leading ``www.``."""
     return (url_host(url) or "").removeprefix("www.")
@@ -188,7 +197,7 @@ def _absolute_http(url: str | None, field: str) -> str | None:
     url = _text(url)
     if url is None:
         return None
-    if url_host(url) is None:
+    if recurring_url_host(url) is None:
         raise ClaimReviewInputError(field, f"must be an absolute http(s) URL: {url!r}")
     return url
 

@@ -14,10 +14,9 @@ come in one extra pair of queries per chunk, so memory is bounded by ``chunk_siz
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import batched
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Max, Min, QuerySet
@@ -35,6 +34,7 @@ IMPORTED_TITLE_PREFIX = "[ClaimReview import] "
 RATING_EXPLANATION_MAX = 500
 ENTITY_KINDS: dict[str, SpeakerKind] = {"PERSON": "Person", "ORG": "Organization"}
 CHUNK_SIZE = 2000
+EDIT_GRACE = timedelta(minutes=1)
 
 _ROW = (
     "claim_id",
@@ -113,8 +113,7 @@ def review_rows(
     return queryset.order_by("published_at", "id").values_list(*_ROW)
 
 
-@dataclass(frozen=True, slots=True)
-class Speaker:
+class Speaker(NamedTuple):
     name: str
     kind: SpeakerKind | None
 
@@ -212,7 +211,9 @@ def _record(
         worst, best = bounds[scale_id]
     elif value is not None:
         value = None  # a lone number without its scale means nothing to a reader
-    explanation = " ".join(rationale.split())
+    explanation = (
+        " ".join(rationale.split()) if len(rationale) <= 2 * RATING_EXPLANATION_MAX else ""
+    )
     # In the desk's time zone, so a date-only publication date survives a round trip.
     published_at = published_at.astimezone(tz)
     if updated_at is not None:
@@ -223,7 +224,9 @@ def _record(
         verdict_label=label,
         public_url=path.format(claim_id),
         date_published=published_at,
-        date_modified=updated_at if updated_at and updated_at > published_at else None,
+        # publish saves the verdict, so updated_at trails published_at by microseconds;
+        # only a later edit is a modification worth announcing.
+        date_modified=updated_at if updated_at and updated_at - published_at > EDIT_GRACE else None,
         rating_value=value,
         best_rating=best,
         worst_rating=worst,

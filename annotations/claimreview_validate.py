@@ -29,7 +29,7 @@ from typing import Any, Literal
 from .claimreview import (
     CLAIM_REVIEWED_SOFT_LIMIT,
     host_on_site,
-    site_host,
+    recurring_url_host,
     url_host,
 )
 
@@ -181,6 +181,10 @@ class Vocabulary:
 
     def is_a(self, type_name: str, ancestor: str) -> bool:
         return ancestor in self.ancestors.get(type_name, ())
+
+    def any_is_a(self, types: list[str], allowed: tuple[str, ...]) -> bool:
+        ancestors = self.ancestors
+        return any(a in ancestors.get(t, ()) for t in types for a in allowed)
 
 
 @cache
@@ -476,9 +480,10 @@ class _Checker:
         author, url = node.get("author"), node.get("url")
         if not (isinstance(author, dict) and isinstance(author.get("url"), str)):
             return
-        if not isinstance(url, str) or url_host(url.strip()) is None:
+        host = url_host(url.strip()) if isinstance(url, str) else None
+        if host is None:
             return
-        host, site = url_host(url.strip()) or "", site_host(author["url"].strip())
+        site = (recurring_url_host(author["url"].strip()) or "").removeprefix("www.")
         if (
             site
             and host.removeprefix("www.") not in URL_SHORTENERS
@@ -492,7 +497,7 @@ class _Checker:
             )
 
     def absolute_url(self, value: Any, path: str) -> None:
-        if isinstance(value, str) and value and url_host(value.strip()) is None:
+        if isinstance(value, str) and value and recurring_url_host(value.strip()) is None:
             self.error(path, f"{value!r} is not an absolute http(s) URL", "url-not-absolute")
 
     def date(self, node: dict[str, Any], key: str, path: str) -> None:
@@ -550,7 +555,7 @@ class _Checker:
                 )
                 continue
             types = _types_of(author)
-            if types and not any(self.vocab.is_a(t, a) for t in types for a in allowed):
+            if types and not self.vocab.any_is_a(types, allowed):
                 self.warning(
                     f"{sub}.@type",
                     f"author type {types!r} should be {' or '.join(allowed)}",
@@ -571,7 +576,7 @@ class _Checker:
             self.error(path, "reviewRating must be a Rating node", "wrong-value-type")
             return
         types = _types_of(rating)
-        if types and not any(self.vocab.is_a(t, "Rating") for t in types if t in self.vocab.types):
+        if types and not self.vocab.any_is_a(types, ("Rating",)):
             self.warning(f"{path}.@type", f"{types!r} should be Rating", "rating-type")
         self.required(rating, ("alternateName",), path, "Rating")
         label = rating.get("alternateName")
@@ -633,7 +638,7 @@ class _Checker:
                 self.absolute_url(item, sub)
             elif isinstance(item, dict):
                 types = [t for t in _types_of(item) if t in self.vocab.types]
-                if types and not any(self.vocab.is_a(t, "CreativeWork") for t in types):
+                if types and not self.vocab.any_is_a(types, ("CreativeWork",)):
                     self.warning(
                         f"{sub}.@type", f"{types!r} is not a CreativeWork", "appearance-type"
                     )

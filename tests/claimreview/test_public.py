@@ -305,3 +305,14 @@ def test_speakers_land_on_their_own_claims_across_chunks(editor):
     for size in (1, 2, 3, 100):
         got = [(r.speaker_name, r.speaker_type) for r in iter_review_records(chunk_size=size)]
         assert got == expected, size
+
+
+def test_date_modified_only_after_a_real_edit(client, published):
+    review = json.loads(client.get(claim_url(published.claim.pk)).content)
+    assert "dateModified" not in review  # publishing itself is not a modification
+    later = published.verdict.published_at + timedelta(days=2)
+    Verdict.objects.filter(pk=published.verdict.pk).update(updated_at=later)
+    review = json.loads(client.get(claim_url(published.claim.pk)).content)
+    assert review["dateModified"] == later.isoformat()
+    item = feed(client)["dataFeedElement"][0]
+    assert item["dateModified"] == later.isoformat()
