@@ -189,7 +189,7 @@ def _record(
     path: str,
     bounds: dict[int, tuple[float, float]],
     speaker: Speaker | None,
-    tz: tzinfo,
+    tz: tzinfo | None,
 ) -> ReviewRecord:
     (
         claim_id,
@@ -214,19 +214,21 @@ def _record(
     explanation = (
         " ".join(rationale.split()) if len(rationale) <= 2 * RATING_EXPLANATION_MAX else ""
     )
-    # In the desk's time zone, so a date-only publication date survives a round trip.
-    published_at = published_at.astimezone(tz)
-    if updated_at is not None:
-        updated_at = updated_at.astimezone(tz)
+    modified = None
+    if updated_at is not None and updated_at - published_at > EDIT_GRACE:
+        # publish saves the verdict, so updated_at trails published_at by microseconds;
+        # only a later edit is a modification worth announcing.
+        modified = updated_at if tz is None else updated_at.astimezone(tz)
+    if tz is not None:
+        # In the desk's time zone, so a date-only publication date survives a round trip.
+        published_at = published_at.astimezone(tz)
     return ReviewRecord(
         claim_text=claim_text,
         claim_reviewed=claim_reviewed or None,
         verdict_label=label,
         public_url=path.format(claim_id),
         date_published=published_at,
-        # publish saves the verdict, so updated_at trails published_at by microseconds;
-        # only a later edit is a modification worth announcing.
-        date_modified=updated_at if updated_at and updated_at - published_at > EDIT_GRACE else None,
+        date_modified=modified,
         rating_value=value,
         best_rating=best,
         worst_rating=worst,
@@ -252,7 +254,9 @@ def iter_review_records(
     memory (``chunk_size`` rows at a time)."""
     path = _public_path_template()
     bounds = scale_bounds()
-    tz = timezone.get_current_timezone()
+    tz: tzinfo | None = timezone.get_current_timezone()
+    if str(tz) == "UTC":
+        tz = None  # values come back from the database in UTC already
     rows = review_rows(since=since, article_id=article_id, claim_id=claim_id)
     for batch in batched(rows.iterator(chunk_size=chunk_size), chunk_size):
         speakers = speakers_for(row[0] for row in batch)

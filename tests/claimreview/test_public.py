@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -316,3 +316,11 @@ def test_date_modified_only_after_a_real_edit(client, published):
     assert review["dateModified"] == later.isoformat()
     item = feed(client)["dataFeedElement"][0]
     assert item["dateModified"] == later.isoformat()
+
+
+def test_dates_are_given_in_the_desks_time_zone(client, published, settings):
+    settings.TIME_ZONE = "America/New_York"
+    moment = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    Verdict.objects.filter(pk=published.verdict.pk).update(published_at=moment)
+    review = json.loads(client.get(claim_url(published.claim.pk)).content)
+    assert review["datePublished"] == "2026-11-19T21:00:00-05:00"
