@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
 from annotations.nlp.types import Evidence, Quantity
@@ -29,7 +30,9 @@ ENTITY_WEIGHT = 2.0
 NUMBER_WEIGHT = 3.0
 MIN_EVIDENCE_SCORE = 0.08
 TOP_K = 3
+ANCHOR_MAX_DF = 0.2
 _SKIP_ENT = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"})
+_WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _ENT_NORM_RE = re.compile(r"^(?:the|a|an)\s+|['’]s$")
 
 
@@ -93,7 +96,9 @@ def span_terms(
     terms: Counter[str] = Counter()
     for t in span:
         if t.is_alpha and not t.is_stop and len(t) > 1 and kept(t.idx, t.idx + len(t)):
-            terms[stem((t.lemma_ or t.lower_).lower())] += 1
+            lemma = (t.lemma_ or t.lower_).lower()
+            if lemma not in STOP_WORDS:  # "keeping" is no stop word, its lemma "keep" is
+                terms[stem(lemma)] += 1
     for e in span.ents:
         if e.label_ not in _SKIP_ENT and kept(e.start_char, e.end_char):
             terms["E:" + entity_key(e.text)] += 1
@@ -164,6 +169,40 @@ def shares_figure(query: Counter[str], passage_terms: Counter[str]) -> bool:
     """Do claim and passage state a common figure, or figures of the same kind and unit
     ("38,000 euros" / "31,000 euros": the same fact, possibly misreported)?"""
     return any(t.startswith(("N:", "U:")) and t in passage_terms for t in query)
+
+
+def shares_anchor(
+    query: Counter[str], passage_terms: Counter[str], index: Bm25Index | None = None
+) -> bool:
+    """Do claim and passage name a common entity or state a common figure or date? The sign
+    that they speak of the same thing rather than of the same topic.
+
+    With ``index``, an entity counts only if it is distinctive: named in at most
+    ANCHOR_MAX_DF of the sources' passages. A name every sentence repeats ("North Korea" in
+    a report on North Korea) is the topic, not an anchor.
+    """
+    limit = max(2.0, ANCHOR_MAX_DF * index.n) if index is not None else float("inf")
+    for t in query:
+        if t not in passage_terms:
+            continue
+        if t.startswith(("N:", "D:")):
+            return True
+        if t.startswith("E:") and (index is None or index.df.get(t, 0) <= limit):
+            return True
+    return False
+
+
+def shares_content(query: Counter[str], passage_terms: Counter[str]) -> bool:
+    """Do claim and passage share a content word other than the words of shared names?
+
+    Two sentences naming "China" and "North Korea" and nothing else in common are about the
+    same topic, not the same fact.
+    """
+    shared = [t for t in query if t in passage_terms]
+    name_words = {
+        stem(w) for t in shared if t.startswith("E:") for w in _WORD_SPLIT_RE.split(t[2:]) if w
+    }
+    return any(not t.startswith(("E:", "N:", "U:", "D:")) and t not in name_words for t in shared)
 
 
 def retrieve(

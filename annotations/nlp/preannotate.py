@@ -34,7 +34,15 @@ from annotations.nlp.consistency import (
     quote_flags,
     support_for,
 )
-from annotations.nlp.evidence import Bm25Index, Passage, retrieve, shares_figure, span_terms
+from annotations.nlp.evidence import (
+    Bm25Index,
+    Passage,
+    retrieve,
+    shares_anchor,
+    shares_content,
+    shares_figure,
+    span_terms,
+)
 from annotations.nlp.pipeline import model_label as pipeline_label
 from annotations.nlp.quantities import extract_quantities
 from annotations.nlp.types import (
@@ -67,6 +75,7 @@ class _Text:
 
     text: str
     lines: list[layout.Line]
+    date: str | None = None  # when the text was written (ISO), for "last year" and "9 June"
     docs: list[tuple[Doc, int, str]] = field(default_factory=list)  # (doc, base, role)
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
@@ -125,7 +134,7 @@ def preannotate_many(
     for text, sources in items:
         t0 = time.perf_counter()
         texts = [_Text(text, layout.classify_lines(text))]
-        texts += [_Text(s.text, layout.classify_lines(s.text)) for s in sources]
+        texts += [_Text(s.text, layout.classify_lines(s.text), s.date) for s in sources]
         chunk.append((text, sources, texts, time.perf_counter() - t0))
         n_lines += sum(len(_content(t.lines)) for t in texts)
         if n_lines >= LINES_PER_CHUNK:
@@ -256,9 +265,16 @@ def _assemble(
         terms = span_terms(cand.span, qs, frame)
         ev = retrieve(terms, index) if passages else ()
         evidence_for[claim.id] = ev
-        addressed[claim.id] = bool(ev) and addresses(
-            ev[0].score, shares_figure(terms, by_span[(ev[0].source_id, ev[0].start)].terms)
-        )
+        if ev:
+            best_terms = by_span[(ev[0].source_id, ev[0].start)].terms
+            addressed[claim.id] = addresses(
+                ev[0].score,
+                shares_figure(terms, best_terms),
+                anchor=shares_anchor(terms, best_terms, index),
+                content=shares_content(terms, best_terms),
+            )
+        else:
+            addressed[claim.id] = False
     t = _timed(timings, "evidence", t)
     stage("consistency")
 
@@ -307,7 +323,7 @@ def _assemble(
 def _basic_records(item: _Text) -> None:
     """Sentences, entities and quantities of every parsed line, in whole-text offsets."""
     for doc, base, _role in item.docs:
-        line_qs = extract_quantities(doc.text, base=base, doc=doc)
+        line_qs = extract_quantities(doc.text, base=base, doc=doc, ref_date=item.date)
         item.quantities.extend(line_qs)
         for sent in doc.sents:
             s, e = sent.start_char, sent.end_char
@@ -502,7 +518,7 @@ def _check(
     if pairs and is_addressed:
         figure_flags, unmatched = quantity_flags(claim.text, claim.start, claim_qs, pairs)
         flags.extend(figure_flags)
-        flags.extend(date_flags(claim_qs, pairs))
+        flags.extend(date_flags(claim_qs, pairs, claim_text=claim.text, claim_offset=claim.start))
         flags.extend(quote_problems)
         assert article.facts is not None
         claim_credits = credits_for(article.facts, claim.start, claim.end, fallback=False)
@@ -520,7 +536,8 @@ def _check(
             if fallback:
                 # a study's author and its publisher are both its credit, wherever named
                 src_credits.extend(c for c in best_source.creators if c not in src_credits)
-            flag = attribution_flag(claim_credits, best_source, src_credits)
+            same_fact = not {f.type for f in flags} & {"number_mismatch", "date_mismatch"}
+            flag = attribution_flag(claim_credits, best_source, src_credits, same_fact=same_fact)
             if flag:
                 flags.append(flag)
     support = support_for(

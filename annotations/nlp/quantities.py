@@ -257,6 +257,39 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("slash", re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})\b")),
     ("my", re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
     ("year", re.compile(r"(?<![\d$€£.,/-])(?P<year>1[89]\d\d|20\d\d)(?![\d%,.]\d|\s?%)")),
+    # dates without a year ("2 June", "June 9th", "since March"): the year comes from the
+    # document's own date when that is safe (see _infer_year), else stays unknown
+    (
+        "dm",
+        re.compile(
+            rf"\b{_WEEKDAY_RE}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            rf"(?P<mon>{_MONTH_RE})(?![A-Za-z])"
+        ),
+    ),
+    (
+        "md",
+        re.compile(
+            rf"\b{_WEEKDAY_RE}?(?P<mon>{_MONTH_RE})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            r"(?![.,]?\d|\s*(?:%|percent|per cent|thousand|million|billion|trillion)\b)"
+        ),
+    ),
+    # a bare month name only after a word that makes it a time ("since March", "in May",
+    # "mid-June"): "May" is a modal verb and "March" a noun often enough to need the cue
+    (
+        "m",
+        re.compile(
+            r"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore"
+            r"|[Aa]fter|[Ee]arly|[Ll]ate|[Mm]id|[Ll]ast|[Nn]ext|[Tt]his|end of|start of)[\s-]+"
+            r"(?P<mon>January|February|March|April|May|June|July|August|September|October"
+            r"|November|December)\b(?!\s+\d)"
+        ),
+    ),
+)
+_YEARLESS = frozenset({"dm", "md", "m"})
+# Dates relative to when the text was written; resolved only against a known document date.
+_RELATIVE_RE = re.compile(
+    r"\b(?P<rel>(?i:(?:earlier|later)\s+this\s+(?:year|month)|this\s+(?:year|month)"
+    r"|last\s+(?:year|month)|next\s+(?:year|month)))\b"
 )
 
 
@@ -277,41 +310,99 @@ def parse_date(text: str) -> str | None:
     Slash dates are read day-first unless the first part cannot be a day-of-month pair that way
     ("9/22/2025"): most of the world writes day-first, and "22/9/2025" is how our sources cite.
     """
-    for _name, iso, _start, end in _scan_dates(text):
-        if end and iso:
-            return iso
+    for _name, parts, _start, end in _scan_dates(text):
+        if end and parts[0] is not None:
+            return _iso(parts)
     return None
 
 
-def _scan_dates(text: str) -> Iterable[tuple[str, str | None, int, int]]:
+DateParts = tuple[int | None, int | None, int | None]
+
+
+def date_parts(text: str, iso_date: str | None = None) -> DateParts | None:
+    """(year, month, day) of a date expression, each None when not stated or inferred.
+
+    ``iso_date`` (a Quantity's, possibly inferred from the document's date) wins over the text.
+    """
+    if iso_date:
+        bits = [int(b) for b in iso_date.split("-")]
+        bits += [None] * (3 - len(bits))  # type: ignore[list-item]
+        return bits[0], bits[1], bits[2]
+    for _name, parts, _start, _end in _scan_dates(text):
+        return parts
+    month = MONTHS.get(text.strip().lower().rstrip("."))
+    return (None, month, None) if month else None  # a bare month, found with its cue word
+
+
+def _iso(parts: DateParts) -> str | None:
+    y, m, d = parts
+    if y is None:
+        return None
+    if m is None:
+        return f"{y:04d}"
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _scan_dates(text: str) -> Iterable[tuple[str, DateParts, int, int]]:
     taken: list[tuple[int, int]] = []
     for name, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            start = m.start("mon") if name == "m" else m.start()
+            if any(start < e and s < m.end() for s, e in taken):
                 continue
-            iso = _date_iso(name, m)
-            if iso is None:
+            parts = _date_parts(name, m)
+            if parts is None:
                 continue
-            taken.append((m.start(), m.end()))
-            yield name, iso, m.start(), m.end()
+            taken.append((start, m.end()))
+            yield name, parts, start, m.end()
 
 
-def _date_iso(name: str, m: re.Match[str]) -> str | None:
-    year = int(m.group("year"))
+def _date_parts(name: str, m: re.Match[str]) -> DateParts | None:
+    year = None if name in _YEARLESS else int(m.group("year"))
     if name == "year":
-        return f"{year:04d}"
+        return year, None, None
     if name == "slash":
         a, b = int(m.group("a")), int(m.group("b"))
         day, mon = (b, a) if a <= 12 < b else (a, b)
     else:
         mon_text = m.group("mon").lower().rstrip(".")
         mon = int(mon_text) if mon_text.isdigit() else MONTHS[mon_text]
-        if name == "my":
-            return f"{year:04d}-{mon:02d}" if 1 <= mon <= 12 else None
+        if name in ("my", "m"):
+            return (year, mon, None) if 1 <= mon <= 12 else None
         day = int(m.group("day"))
     if not (1 <= mon <= 12 and 1 <= day <= 31):
         return None
-    return f"{year:04d}-{mon:02d}-{day:02d}"
+    return year, mon, day
+
+
+def _infer_year(parts: DateParts, ref: DateParts | None) -> DateParts:
+    """Give a year-less date the document's year when it falls on or before the document date.
+
+    "opened on 9 June" in a text of 20 June 2025 is 9 June 2025; "in September" in a text of
+    May could be last September or the coming one, so it keeps no year.
+    """
+    if parts[0] is not None or ref is None or ref[0] is None or ref[1] is None:
+        return parts
+    y, m, d = ref
+    if (parts[1], parts[2] or 1) <= (m, d or 31):
+        return y, parts[1], parts[2]
+    return parts
+
+
+def _relative_parts(rel: str, ref: DateParts | None) -> DateParts | None:
+    if ref is None or ref[0] is None:
+        return None
+    words = rel.lower().split()
+    shift = {"last": -1, "next": 1}.get(words[0], 0)
+    if words[-1] == "year":
+        return ref[0] + shift, None, None
+    if ref[1] is None:
+        return None
+    month = ref[1] + shift
+    year = ref[0] + (month - 1) // 12
+    return year, (month - 1) % 12 + 1, None
 
 
 def _to_number(numeral: str) -> float:
@@ -382,11 +473,15 @@ def _is_bare_small_word(a: _Amount, text: str) -> bool:
     return a.kind == "count" and not a.numeral[0].isdigit() and a.scale == 1.0
 
 
-def extract_quantities(text: str, *, base: int = 0, doc: Doc | None = None) -> list[Quantity]:
+def extract_quantities(
+    text: str, *, base: int = 0, doc: Doc | None = None, ref_date: str | None = None
+) -> list[Quantity]:
     """Find quantities in ``text`` (one line or paragraph); offsets are shifted by ``base``.
 
     ``doc`` is the parse of exactly ``text`` when available; it supplies count units.
+    ``ref_date`` (ISO) is when the text was written: it dates "last year" and year-less dates.
     """
+    ref = date_parts("", ref_date) if ref_date else None
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
 
@@ -397,14 +492,34 @@ def extract_quantities(text: str, *, base: int = 0, doc: Doc | None = None) -> l
         found.append(q)
         taken.append((q.start - base, q.end - base))
 
-    for _name, iso, s, e in _scan_dates(text):
+    for _name, parts, s, e in _scan_dates(text):
         if not free(s, e) or _year_is_count(text, s, e, doc):
             continue
+        iso = _iso(_infer_year(parts, ref))
         add(
             Quantity(
                 s + base, e + base, text[s:e], "date", None, None, None, None, False, "exact", iso
             )
         )
+    for m in _RELATIVE_RE.finditer(text):
+        s, e = m.span("rel")
+        if free(s, e):
+            iso = _iso(_relative_parts(m.group("rel"), ref) or (None, None, None))
+            add(
+                Quantity(
+                    s + base,
+                    e + base,
+                    text[s:e],
+                    "date",
+                    None,
+                    None,
+                    None,
+                    None,
+                    False,
+                    "exact",
+                    iso,
+                )
+            )
 
     for m in _RANGE_RE.finditer(text):
         if not free(m.start(), m.end()):
