@@ -101,6 +101,10 @@ class Segment:
         claims = ""
         if self.claims:
             claims = f' data-claims="{self.claim_ids}" data-claim="{self.primary.pk}"'
+            # One tab stop per claim, where it starts: Enter or Space there opens that claim.
+            starting = [c for c in self.claims if c.start == self.start]
+            if starting:
+                claims += f' tabindex="0" data-claim-start="{starting[0].pk}"'
         swap = ' hx-swap-oob="true"' if oob else ""
         return mark_safe(  # noqa: S308 - css is escaped, ids are ints, the text is escaped
             f'<span id="seg-{self.start}" class="{escape(self.css)}" data-start="{self.start}"'
@@ -592,6 +596,37 @@ def _attach_suggestions(article: Article, items: list[AttributionItem], limit: i
                 break
 
 
+# What a reviewer should look at first: figures and credits that disagree with the sources
+# before claims that are merely missing from them.
+FLAG_PRIORITY = {
+    Flag.Type.RANGE_VS_POINT: 0,
+    Flag.Type.NUMBER_MISMATCH: 1,
+    Flag.Type.DATE_MISMATCH: 2,
+    Flag.Type.QUOTE_MISMATCH: 3,
+    Flag.Type.ATTRIBUTION_MISMATCH: 4,
+    Flag.Type.NOT_IN_SOURCES: 5,
+}
+
+
+def open_flags(claims: Sequence[Claim]) -> list[Flag]:
+    """The article's open flags, most telling first, each with its claim from ``claims``
+    (one query whatever the number of claims)."""
+    by_pk = {c.pk: c for c in claims}
+    position = {c.pk: n for n, c in enumerate(claims, start=1)}
+    if not by_pk:
+        return []
+    flags = list(
+        Flag.objects.filter(
+            claim__article_id=claims[0].article_id, dismissed_at__isnull=True
+        ).defer("dismiss_reason")
+    )
+    for f in flags:
+        f.claim = by_pk[f.claim_id]
+        f.position = position[f.claim_id]
+    flags.sort(key=lambda f: (FLAG_PRIORITY.get(f.type, 9), f.claim.start, f.pk))
+    return flags
+
+
 @dataclass
 class ReviewPage:
     article: Article
@@ -601,6 +636,15 @@ class ReviewPage:
     panel: ClaimPanel | None
     sources: list
     assignees: list
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def pending(self) -> int:
+        return pending_count(self.counts)
+
+
+def pending_count(counts: Sequence[tuple[str, str, int]]) -> int:
+    return next((n for value, _, n in counts if value == ReviewState.PENDING), 0)
 
 
 def review_page(*, article_id: int, claim_id: int | None, user) -> ReviewPage:
@@ -620,4 +664,5 @@ def review_page(*, article_id: int, claim_id: int | None, user) -> ReviewPage:
         panel=panel,
         sources=list(article.sources.order_by("position", "id")),
         assignees=list(assignable_users()) if roles.is_editor(user) else [],
+        flags=open_flags(claims),
     )

@@ -26,7 +26,7 @@ from django_htmx.http import reswap, retarget
 
 from . import forms, roles, selectors, services
 from .models import Article, Attribution, Claim, Entity, Flag, Verdict
-from .services.ui import articles_import_batch
+from .services.ui import article_review_complete, articles_import_batch
 
 QUEUE = "annotations/queue.html"
 REVIEW = "annotations/review.html"
@@ -265,7 +265,9 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, REVIEW, _review_context(request, page))
 
 
-def _header_response(request: HttpRequest, pk: int, *, status: int = 200, error: str = ""):
+def _header_response(
+    request: HttpRequest, pk: int, *, status: int = 200, error: str = "", message: str = ""
+):
     article = get_object_or_404(Article.objects.select_related("assigned_to"), pk=pk)
     claims = selectors.claims_for_article(article)
     context = {
@@ -276,8 +278,18 @@ def _header_response(request: HttpRequest, pk: int, *, status: int = 200, error:
         },
         "is_editor": roles.is_editor(request.user),
         "header_error": error,
+        "header_message": message,
     }
     return render(request, REVIEW + "#article-header", context, status=status)
+
+
+def _reviewed_message(article: Article) -> str:
+    if article.status == Article.Status.PUBLISHED:
+        return (
+            "Review complete: every claim is decided. The article stays Published, because a "
+            "verdict on it is already public."
+        )
+    return "Review complete: every claim is decided and the article is marked Reviewed."
 
 
 @reviewer_required
@@ -285,15 +297,15 @@ def _header_response(request: HttpRequest, pk: int, *, status: int = 200, error:
 def article_mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     try:
-        services.article_mark_reviewed(article=article, actor=request.user)
+        article = article_review_complete(article=article, actor=request.user)
     except ValidationError as exc:
         if request.htmx:
             return _header_response(request, pk, status=400, error=" ".join(exc.messages))
         messages.error(request, " ".join(exc.messages))
         return redirect(_review_url(pk))
     if request.htmx:
-        return _header_response(request, pk)
-    messages.success(request, "Article marked reviewed.")
+        return _header_response(request, pk, message=_reviewed_message(article))
+    messages.success(request, _reviewed_message(article))
     return redirect(_review_url(pk))
 
 

@@ -483,6 +483,47 @@ def test_mark_reviewed(rita, seed):
     assert response.status_code == 302
 
 
+def test_mark_reviewed_says_so_on_the_page_and_in_the_queue(rita, seed):
+    Claim.objects.filter(article=seed.article).update(review_state=ReviewState.CONFIRMED)
+    response = rita.post(f"/articles/{seed.article.pk}/reviewed/", **HX)
+    page = html(response)
+    assert '<span class="badge status-reviewed">Reviewed</span>' in page
+    assert 'role="status">Review complete' in page
+    assert "Mark article reviewed" not in page  # nothing left to do there
+
+    follow = rita.get(f"/articles/{seed.article.pk}/")
+    assert "Mark article reviewed" not in html(follow)
+    row = html(rita.get("/?status=reviewed"))
+    assert f'id="article-row-{seed.article.pk}"' in row
+    assert '<span class="badge status-reviewed">Reviewed</span>' in row
+
+
+def test_mark_reviewed_without_htmx_shows_the_message_after_the_redirect(rita, seed):
+    Claim.objects.filter(article=seed.article).update(review_state=ReviewState.CONFIRMED)
+    response = rita.post(f"/articles/{seed.article.pk}/reviewed/", follow=True)
+    assert "Review complete" in html(response)
+    assert "marked Reviewed" in html(response)
+
+
+def test_mark_reviewed_keeps_a_published_article_published(rita, seed):
+    Claim.objects.filter(article=seed.article).update(review_state=ReviewState.CONFIRMED)
+    Article.objects.filter(pk=seed.article.pk).update(status=Article.Status.PUBLISHED)
+    response = rita.post(f"/articles/{seed.article.pk}/reviewed/", **HX)
+    assert response.status_code == 200
+    assert "stays Published" in html(response)
+    assert Article.objects.get(pk=seed.article.pk).status == Article.Status.PUBLISHED
+    event = AuditEvent.objects.get(verb="article.reviewed", target_id=seed.article.pk)
+    assert event.actor.username == "rita"
+
+
+def test_mark_reviewed_refuses_a_published_article_with_pending_claims(rita, seed):
+    Article.objects.filter(pk=seed.article.pk).update(status=Article.Status.PUBLISHED)
+    response = rita.post(f"/articles/{seed.article.pk}/reviewed/", **HX)
+    assert response.status_code == 400
+    assert "still pending" in html(response)
+    assert not AuditEvent.objects.filter(verb="article.reviewed").exists()
+
+
 def test_actions_need_post(rita, seed):
     assert rita.get(f"/claims/{seed.aid.pk}/confirm/").status_code == 405
 

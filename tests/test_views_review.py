@@ -225,3 +225,24 @@ def test_empty_article_shows_how_to_add_a_claim(client, reviewer, article):
     client.force_login(reviewer)
     html = client.get(f"/articles/{article.pk}/").content.decode()
     assert "No claims on this article yet" in html
+
+
+def test_open_flags_are_listed_above_the_text_most_telling_first(client, reviewer):
+    seed = scenario.build()
+    client.force_login(reviewer)
+    page = client.get(f"/articles/{seed.article.pk}/").content.decode()
+    summary = page[page.index('id="flag-summary"') : page.index('id="article-text"')]
+    assert summary.index("Range vs single figure") < summary.index("Number differs")
+    assert "$9.8 billion" in summary
+    assert f'hx-get="/claims/{seed.arms.pk}/"' in summary
+
+
+def test_each_claim_has_one_tab_stop_where_it_starts(client, reviewer):
+    seed = scenario.build()
+    client.force_login(reviewer)
+    page = client.get(f"/articles/{seed.article.pk}/").content.decode()
+    claims = list(seed.article.claims.all())
+    for claim in claims:
+        assert page.count(f'data-claim-start="{claim.pk}"') == 1
+        assert f'tabindex="0" data-claim-start="{claim.pk}"' in page
+    assert page.count('tabindex="0" data-claim-start=') == len(claims)

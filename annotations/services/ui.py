@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from ..models import Article
-from .articles import ArticleInput, article_import
+from .. import roles
+from ..models import Article, ReviewState
+from .articles import ArticleInput, article_import, article_mark_reviewed
 from .audit import audit_record
 from .errors import ServiceError
 
@@ -57,3 +59,32 @@ def articles_import_batch(
                 after={"articles": [a.pk for a in created], "lines": [line for line, _ in items]},
             )
     return created
+
+
+def article_review_complete(*, article: Article, actor) -> Article:
+    """Record that every claim of the article is decided.
+
+    An article that is not yet public becomes "reviewed". A published one (a verdict on it is
+    public already, as with the demo article) stays published: stepping it back to "reviewed"
+    would contradict its public verdict, so only the completed review is recorded.
+    """
+    if article.status != Article.Status.PUBLISHED:
+        return article_mark_reviewed(article=article, actor=actor)
+    if not roles.is_reviewer(actor):
+        raise PermissionDenied("Only reviewers can mark an article reviewed")
+    with transaction.atomic():
+        pending = article.claims.filter(review_state=ReviewState.PENDING).count()
+        if pending:
+            raise ServiceError(
+                f"{pending} claim(s) are still pending: confirm or reject them before marking "
+                "the article reviewed"
+            )
+        audit_record(
+            actor=actor,
+            verb="article.reviewed",
+            target=article,
+            article=article,
+            before={"status": article.status},
+            after={"status": article.status},
+        )
+    return article

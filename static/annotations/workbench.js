@@ -192,15 +192,19 @@
     if (seg) {
       const sel = window.getSelection();
       if (sel && !sel.isCollapsed) return;
-      const ids = seg.dataset.claims.split(" ");
-      const currentId = panelEl() ? panelEl().dataset.claimId : null;
-      let id = seg.dataset.claim;
-      if (currentId && ids.length > 1 && ids.includes(currentId)) {
-        id = ids[(ids.indexOf(currentId) + 1) % ids.length];
-      }
-      openClaim(id);
+      openClaimAt(seg, seg.dataset.claim);
     }
   });
+
+  function openClaimAt(seg, preferred) {
+    const ids = seg.dataset.claims.split(" ");
+    const currentId = panelEl() ? panelEl().dataset.claimId : null;
+    let id = preferred;
+    if (currentId && ids.length > 1 && ids.includes(currentId)) {
+      id = ids[(ids.indexOf(currentId) + 1) % ids.length];
+    }
+    openClaim(id);
+  }
 
   // One panel request at a time: further j/k presses only move the target, and the panel
   // catches up when the request in flight lands.
@@ -265,8 +269,22 @@
   }
 
   document.addEventListener("keydown", function (ev) {
-    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const target = ev.target instanceof Element ? ev.target : null;
+    if (ev.defaultPrevented) return;
+    // Ctrl+Enter (Cmd+Enter) in a text area sends its form: plain Enter is a new line.
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && target && target.form) {
+      ev.preventDefault();
+      target.form.requestSubmit();
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    // Enter or Space on a claim's start in the text opens it, as a click does.
+    const claimStart = target && target.closest("#article-text [data-claim-start]");
+    if (claimStart && (ev.key === "Enter" || ev.key === " ")) {
+      ev.preventDefault();
+      openClaimAt(claimStart, claimStart.dataset.claimStart);
+      return;
+    }
     if (target && target.closest("input, textarea, select, [contenteditable]")) return;
     const help = document.getElementById("shortcut-help");
     if (ev.key === "?") {
@@ -328,6 +346,30 @@
     queuedKey = null;
     if (key) runShortcut(key);
   }
+
+  // A new claim's panel starts at its top (its claim and flags), not where the previous
+  // claim's panel was scrolled to (often its verdict form, far down).
+  let panelClaim = panelEl() ? panelEl().dataset.claimId : null;
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    const panel = panelEl();
+    const id = panel ? panel.dataset.claimId : null;
+    if (id && id !== panelClaim) {
+      const column = panel.closest(".panel-col");
+      if (column) column.scrollTop = 0;
+    }
+    panelClaim = id;
+    // After a form in the panel was saved, htmx has put focus back into the new copy of the
+    // field (same id), where j/k would type letters: the next step starts at the heading.
+    // (Here, not after settling: a key pressed in between would still land in the field.)
+    const active = document.activeElement;
+    const saved =
+      ev.detail.xhr && ev.detail.xhr.status < 300 && ev.detail.requestConfig &&
+      ev.detail.requestConfig.verb === "post";
+    const heading = document.getElementById("claim-heading");
+    if (saved && heading && active && active.matches("#claim-panel :is(input, textarea, select)")) {
+      heading.focus({ preventScroll: true });
+    }
+  });
 
   document.addEventListener("htmx:afterSettle", function (ev) {
     markCurrent();

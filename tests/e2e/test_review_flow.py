@@ -204,3 +204,45 @@ def test_hostile_text_renders_inert_and_offsets_stay_exact(
     assert added.text == "the budget rose by 7 percent"
     shots(page, "hostile")
     assert page.js_errors == []
+
+
+def test_claims_in_the_text_are_reachable_with_the_keyboard(
+    open_page, live_server, reviewer, shots
+):
+    seed = scenario.build()
+    page = open_page(reviewer)
+    page.goto(review_url(live_server, seed, seed.arms))
+    panel = page.locator("#claim-panel")
+    expect(panel).to_contain_text("Claim 1 of 4")
+
+    def start_of(claim):
+        return page.locator(f'#article-text [data-claim-start="{claim.pk}"]')
+
+    # Tab goes from one claim's start to the next, in reading order.
+    start_of(seed.arms).focus()
+    page.keyboard.press("Tab")
+    expect(start_of(seed.aid)).to_be_focused()
+    page.keyboard.press("Tab")
+    soldiers = start_of(seed.soldiers)
+    expect(soldiers).to_be_focused()
+    outline = soldiers.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline not in ("", "none")  # a visible focus ring
+    shots(page, "claim-focused")
+
+    page.keyboard.press("Enter")
+    expect(panel).to_contain_text("Claim 3 of 4")
+    expect(panel.locator(".claim-quote")).to_have_text(seed.soldiers.text)
+
+    # j/k still walk the claims while the focus is in the text.
+    page.keyboard.press("j")
+    expect(panel).to_contain_text("Claim 4 of 4")
+
+    # Space opens the focused claim too, instead of scrolling the page.
+    page.evaluate(
+        "window.addEventListener('keydown', e => { window.spaceKept = e.defaultPrevented })"
+    )
+    soldiers.focus()
+    page.keyboard.press(" ")
+    expect(panel).to_contain_text("Claim 3 of 4")
+    assert page.evaluate("window.spaceKept") is True
+    assert page.js_errors == []
