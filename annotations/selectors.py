@@ -532,16 +532,24 @@ def claim_panel(*, claim_id: int, article: Article | None = None) -> ClaimPanel:
         )
         for link in claim.evidence.select_related("source").order_by("-score", "id")
     ]
-    attributions = list(
-        Attribution.objects.filter(
-            Q(claim=claim)
-            | Q(
-                article_id=claim.article_id,
-                source__isnull=True,
-                content_start__lt=claim.end,
-                content_end__gt=claim.start,
-            )
+    # Besides the claim's own and the article's overlapping ones: what the sources say where
+    # they back the claim, since that is where a misattribution shows (the pipeline does not
+    # link source attributions to article claims).
+    related = Q(claim=claim) | Q(
+        article_id=claim.article_id,
+        source__isnull=True,
+        content_start__lt=claim.end,
+        content_end__gt=claim.start,
+    )
+    for item in evidence:
+        related |= Q(
+            article_id=claim.article_id,
+            source_id=item.link.source_id,
+            content_start__lt=item.link.end,
+            content_end__gt=item.link.start,
         )
+    attributions = list(
+        Attribution.objects.filter(related)
         .select_related("source")
         .order_by("source_id", "cue_start", "id")
     )
@@ -627,6 +635,14 @@ def open_flags(claims: Sequence[Claim]) -> list[Flag]:
     return flags
 
 
+def _sources(article: Article) -> list:
+    """The article's sources, each with its text as HTML that keeps offsets exact (``html``)."""
+    sources = list(article.sources.order_by("position", "id"))
+    for source in sources:
+        source.html = html_text(source.text)
+    return sources
+
+
 @dataclass
 class ReviewPage:
     article: Article
@@ -662,7 +678,7 @@ def review_page(*, article_id: int, claim_id: int | None, user) -> ReviewPage:
         counts=review_counts(claims),
         run=latest_run(article),
         panel=panel,
-        sources=list(article.sources.order_by("position", "id")),
+        sources=_sources(article),
         assignees=list(assignable_users()) if roles.is_editor(user) else [],
         flags=open_flags(claims),
     )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations import selectors
-from annotations.models import Claim
+from annotations.models import Attribution, Claim
 from tests import factories
 from tests.e2e import scenario
 
@@ -246,3 +246,28 @@ def test_each_claim_has_one_tab_stop_where_it_starts(client, reviewer):
         assert page.count(f'data-claim-start="{claim.pk}"') == 1
         assert f'tabindex="0" data-claim-start="{claim.pk}"' in page
     assert page.count('tabindex="0" data-claim-start=') == len(claims)
+
+
+def test_a_source_attribution_backing_the_claim_shows_with_a_selection_form(client, reviewer):
+    seed = scenario.build()
+    text = seed.source.text
+    cue = scenario.span(text, "According to")
+    content = scenario.span(text, "North Korea has provided Russia with a staggering $9.8 billion")
+    attribution = Attribution.objects.create(
+        article=seed.article,
+        source=seed.source,
+        cue_start=cue[0],
+        cue_end=cue[1],
+        cue_text="According to",
+        content_start=content[0],
+        content_end=content[1],
+        content_text=text[content[0] : content[1]],
+    )
+    client.force_login(reviewer)
+    page = client.get(f"/articles/{seed.article.pk}/?claim={seed.arms.pk}").content.decode()
+    assert f'id="attribution-{attribution.pk}"' in page
+    assert f'data-selection-root="source-text-{seed.source.pk}"' in page
+    assert f'<div class="source-text" id="source-text-{seed.source.pk}"' in page
+    # Not with a claim it does not back.
+    page = client.get(f"/articles/{seed.article.pk}/?claim={seed.budanov.pk}").content.decode()
+    assert f'id="attribution-{attribution.pk}"' not in page

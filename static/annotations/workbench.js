@@ -43,7 +43,12 @@
 
   /** The current selection within the article as {start, end, text}, whitespace trimmed. */
   function selectionInArticle() {
-    const root = articleEl();
+    return selectionIn(articleEl());
+  }
+
+  /** The current selection within ``root`` (the article or a source's text), offsets into
+   * that text, with ``root`` set to its id. */
+  function selectionIn(root) {
     const sel = window.getSelection();
     if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const range = sel.getRangeAt(0).cloneRange();
@@ -56,7 +61,16 @@
     start += codePoints(raw) - codePoints(raw.trimStart());
     end -= codePoints(raw) - codePoints(raw.trimEnd());
     if (end <= start) return null;
-    return { start: start, end: end, text: raw.trim() };
+    return { start: start, end: end, text: raw.trim(), root: root.id };
+  }
+
+  /** The selection a form acts on: in the text it names with data-selection-root (a source),
+   * else in the article; the live one, or the last one kept for that same text. */
+  function selectionFor(form) {
+    const rootId = (form && form.dataset.selectionRoot) || "article-text";
+    const live = selectionIn(document.getElementById(rootId));
+    if (live) return live;
+    return lastSelection && lastSelection.root === rootId ? lastSelection : null;
   }
 
   // The last non-empty selection in the article. Kept when the selection collapses (clicking a
@@ -69,8 +83,9 @@
     bar.hidden = !lastSelection;
     if (!lastSelection) return;
     const text = lastSelection.text;
+    const where = lastSelection.root === "article-text" ? "" : " in the source";
     bar.querySelector("[data-sel-range]").textContent =
-      lastSelection.start + "–" + lastSelection.end;
+      lastSelection.start + "–" + lastSelection.end + where;
     bar.querySelector("[data-sel-text]").textContent =
       text.length > 90 ? text.slice(0, 60) + " … " + text.slice(-25) : text;
   }
@@ -86,7 +101,12 @@
   document.addEventListener("selectionchange", function () {
     clearTimeout(selectionTimer);
     selectionTimer = setTimeout(function () {
-      const current = selectionInArticle();
+      let current = selectionInArticle();
+      if (!current) {
+        for (const source of document.querySelectorAll(".source-text[id]")) {
+          current = current || selectionIn(source);
+        }
+      }
       if (current) {
         lastSelection = current;
         showSelection();
@@ -122,11 +142,15 @@
       const form = ev.target;
       if (!form.matches("[data-uses-selection]")) return;
       if (ev.submitter && ev.submitter.hasAttribute("data-manual")) return;
-      const current = selectionInArticle() || lastSelection;
+      const current = selectionFor(form);
       if (!current) {
         ev.preventDefault();
         ev.stopPropagation();
-        flash("Select text in the article first, then try again.");
+        flash(
+          form.dataset.selectionRoot
+            ? "Select the text in the source first (open it under Sources), then try again."
+            : "Select text in the article first, then try again.",
+        );
         return;
       }
       setValue(form, "start", current.start);
@@ -143,7 +167,7 @@
     if (fill) {
       const part = fill.dataset.fillSlot;
       const form = fill.closest("form");
-      const current = selectionInArticle() || lastSelection;
+      const current = selectionFor(null);
       if (!current) {
         flash("Select the " + part + " in the article first.");
         return;
@@ -174,6 +198,13 @@
       box.className = "flash";
       box.innerHTML = "";
       return;
+    }
+
+    // A link to a source opens it (a closed <details> hides the text to select in).
+    const toSource = target.closest('a[href^="#source-"]');
+    if (toSource) {
+      const details = document.getElementById(toSource.getAttribute("href").slice(1));
+      if (details && details.tagName === "DETAILS") details.open = true;
     }
 
     if (target.closest('[data-shortcut="?"]')) {
@@ -418,5 +449,9 @@
   }
 
   // Exposed for the browser tests and for debugging offsets by hand.
-  window.workbench = { selectionInArticle: selectionInArticle, codePoints: codePoints };
+  window.workbench = {
+    selectionInArticle: selectionInArticle,
+    selectionIn: selectionIn,
+    codePoints: codePoints,
+  };
 })();

@@ -113,8 +113,8 @@ def open_page(browser, live_server):
 # article's rendered text (as JavaScript sees it, UTF-16) and select it. The app's own
 # offsets code is then checked against Python's code-point offsets, independently.
 SELECT_JS = """
-([needle, occurrence]) => {
-  const root = document.getElementById("article-text");
+([needle, occurrence, rootId]) => {
+  const root = document.getElementById(rootId);
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const nodes = []; let full = "";
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -134,14 +134,15 @@ SELECT_JS = """
   const [sn, so] = locate(at, false); const [en, eo] = locate(at + needle.length, true);
   const range = document.createRange(); range.setStart(sn, so); range.setEnd(en, eo);
   const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-  return window.workbench.selectionInArticle();
+  return window.workbench.selectionIn(root);
 }
 """
 
 
 @pytest.fixture
 def select_text():
-    def select(page, needle: str, occurrence: int = 0) -> dict:
-        return page.evaluate(SELECT_JS, [needle, occurrence])
+    def select(page, needle: str, occurrence: int = 0, *, root: str = "article-text") -> dict:
+        """Select ``needle`` in the article, or in the text whose element id is ``root``."""
+        return page.evaluate(SELECT_JS, [needle, occurrence, root])
 
     return select

@@ -63,6 +63,7 @@ def test_reviewer_flow(open_page, live_server, reviewer, shots, select_text):
         "start": expected_start,
         "end": expected_start + len(needle),
         "text": needle,
+        "root": "article-text",
     }
     expect(page.locator("#selection-bar")).to_be_visible()
     shots(page, "selection")
@@ -245,4 +246,54 @@ def test_claims_in_the_text_are_reachable_with_the_keyboard(
     page.keyboard.press(" ")
     expect(panel).to_contain_text("Claim 3 of 4")
     assert page.evaluate("window.spaceKept") is True
+    assert page.js_errors == []
+
+
+def test_a_source_attribution_is_fixed_by_selecting_in_the_source(
+    open_page, live_server, reviewer, shots, select_text
+):
+    seed = scenario.build()
+    text = seed.source.text
+    cue = scenario.span(text, "According to")
+    content = scenario.span(text, "North Korea has provided Russia with a staggering $9.8 billion")
+    speaker = scenario.span(text, "the study")
+    # Unlinked, as the pipeline leaves it: it shows with the claim its content backs.
+    attribution = Attribution.objects.create(
+        article=seed.article,
+        source=seed.source,
+        speaker_start=speaker[0],
+        speaker_end=speaker[1],
+        speaker_text="the study",
+        cue_start=cue[0],
+        cue_end=cue[1],
+        cue_text="According to",
+        content_start=content[0],
+        content_end=content[1],
+        content_text=text[content[0] : content[1]],
+    )
+    page = open_page(reviewer)
+    page.goto(review_url(live_server, seed, seed.arms))
+    item = page.locator(f"#attribution-{attribution.pk}")
+    expect(item).to_contain_text("In source")
+
+    # Nothing selected in the source: the article's selection must not be used for it.
+    select_text(page, "Friedrich Naumann Foundation")
+    item.get_by_role("button", name="Speaker", exact=True).click()
+    expect(page.locator("#flash")).to_contain_text("Select the text in the source first")
+    assert Attribution.objects.get(pk=attribution.pk).speaker_text == "the study"
+
+    item.get_by_role("link", name="the source's text").click()
+    root = f"source-text-{seed.source.pk}"
+    expect(page.locator(f"#{root}")).to_be_visible()
+    needle = "researcher Elena Guseynova"
+    got = select_text(page, needle, root=root)
+    start = text.index(needle)
+    assert (got["start"], got["end"]) == (start, start + len(needle))
+    shots(page, "source-selection")
+    item.get_by_role("button", name="Speaker", exact=True).click()
+    expect(item.locator(".attr-parts dd").first).to_have_text(needle)
+    a = Attribution.objects.get(pk=attribution.pk)
+    assert (a.speaker_start, a.speaker_end, a.speaker_text) == (start, start + len(needle), needle)
+    assert a.review_state == ReviewState.CORRECTED
+    shots(page, "source-attribution-fixed")
     assert page.js_errors == []
