@@ -68,11 +68,14 @@ def _change(
     return obj
 
 
-def claim_confirm(*, claim_id: int, actor, version: int | None) -> Claim:
-    def mutate(claim: Claim) -> None:
-        if claim.review_state != ReviewState.CORRECTED:
-            claim.review_state = ReviewState.CONFIRMED
+def _mark_confirmed(obj: Claim | Attribution) -> None:
+    # A corrected span stays "corrected" when confirmed: that a human changed the machine's
+    # suggestion is what lets us measure the machine.
+    if obj.review_state != ReviewState.CORRECTED:
+        obj.review_state = ReviewState.CONFIRMED
 
+
+def claim_confirm(*, claim_id: int, actor, version: int | None) -> Claim:
     return _change(
         Claim,
         claim_id,
@@ -80,7 +83,7 @@ def claim_confirm(*, claim_id: int, actor, version: int | None) -> Claim:
         version=version,
         verb="claim.confirm",
         fields=CLAIM_FIELDS,
-        mutate=mutate,
+        mutate=_mark_confirmed,
     )
 
 
@@ -223,10 +226,6 @@ def _set_attribution_spans(
 
 
 def attribution_confirm(*, attribution_id: int, actor, version: int | None) -> Attribution:
-    def mutate(a: Attribution) -> None:
-        if a.review_state != ReviewState.CORRECTED:
-            a.review_state = ReviewState.CONFIRMED
-
     return _change(
         Attribution,
         attribution_id,
@@ -234,7 +233,7 @@ def attribution_confirm(*, attribution_id: int, actor, version: int | None) -> A
         version=version,
         verb="attribution.confirm",
         fields=ATTRIBUTION_FIELDS,
-        mutate=mutate,
+        mutate=_mark_confirmed,
     )
 
 

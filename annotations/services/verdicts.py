@@ -98,69 +98,50 @@ def verdict_save(
     return verdict
 
 
-def verdict_publish(*, verdict: Verdict, actor) -> Verdict:
+def _set_published(*, verdict: Verdict, actor, publish: bool) -> Verdict:
+    """Publish or unpublish, and keep the article's status in step with its verdicts."""
+    verb = "publish" if publish else "unpublish"
     if not roles.is_editor(actor):
-        raise PermissionDenied("Only editors can publish verdicts")
+        raise PermissionDenied(f"Only editors can {verb} verdicts")
     with transaction.atomic():
         verdict = (
             Verdict.objects.select_for_update().select_related("claim__article").get(pk=verdict.pk)
         )
-        if verdict.is_published:
+        if verdict.is_published == publish:
             return verdict
         before = _verdict_snapshot(verdict)
-        verdict.is_published, verdict.published_at, verdict.published_by = (
-            True,
-            timezone.now(),
-            actor,
-        )
+        verdict.is_published = publish
+        verdict.published_at = timezone.now() if publish else None
+        verdict.published_by = actor if publish else None
         verdict.save()
+        article = verdict.claim.article
         audit_record(
             actor=actor,
-            verb="verdict.publish",
+            verb=f"verdict.{verb}",
             target=verdict,
-            article=verdict.claim.article,
+            article=article,
             before=before,
             after=_verdict_snapshot(verdict),
         )
-        article = verdict.claim.article
-        if article.status != Article.Status.PUBLISHED:
-            article_set_status(
-                article=article,
-                status=Article.Status.PUBLISHED,
-                actor=actor,
-                verb="article.published",
-            )
+        if publish:
+            new_status = Article.Status.PUBLISHED
+        elif (
+            article.status == Article.Status.PUBLISHED
+            and not Verdict.objects.filter(claim__article=article, is_published=True).exists()
+        ):
+            new_status = Article.Status.REVIEWED
+        else:
+            new_status = article.status
+        article_set_status(
+            article=article, status=new_status, actor=actor, verb=f"article.{verb}ed"
+        )
     return verdict
+
+
+def verdict_publish(*, verdict: Verdict, actor) -> Verdict:
+    return _set_published(verdict=verdict, actor=actor, publish=True)
 
 
 def verdict_unpublish(*, verdict: Verdict, actor) -> Verdict:
     """Take a verdict off every public surface (page, endpoints, feed)."""
-    if not roles.is_editor(actor):
-        raise PermissionDenied("Only editors can unpublish verdicts")
-    with transaction.atomic():
-        verdict = (
-            Verdict.objects.select_for_update().select_related("claim__article").get(pk=verdict.pk)
-        )
-        if not verdict.is_published:
-            return verdict
-        before = _verdict_snapshot(verdict)
-        verdict.is_published, verdict.published_at, verdict.published_by = False, None, None
-        verdict.save()
-        audit_record(
-            actor=actor,
-            verb="verdict.unpublish",
-            target=verdict,
-            article=verdict.claim.article,
-            before=before,
-            after=_verdict_snapshot(verdict),
-        )
-        article = verdict.claim.article
-        still = Verdict.objects.filter(claim__article=article, is_published=True).exists()
-        if not still and article.status == Article.Status.PUBLISHED:
-            article_set_status(
-                article=article,
-                status=Article.Status.REVIEWED,
-                actor=actor,
-                verb="article.unpublished",
-            )
-    return verdict
+    return _set_published(verdict=verdict, actor=actor, publish=False)
