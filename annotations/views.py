@@ -26,7 +26,6 @@ from django_htmx.http import reswap, retarget
 
 from . import forms, roles, selectors, services
 from .models import Article, Attribution, Claim, Entity, Flag, Verdict
-from .services.ui import article_review_complete, articles_import_batch
 
 QUEUE = "annotations/queue.html"
 REVIEW = "annotations/review.html"
@@ -176,7 +175,9 @@ def article_batch(request: HttpRequest) -> HttpResponse:
     batch = forms.BatchForm(request.POST, request.FILES, prefix="batch")
     if batch.is_valid():
         try:
-            created = articles_import_batch(items=batch.cleaned_data["file"], actor=request.user)
+            created = services.articles_import_batch(
+                items=batch.cleaned_data["file"], actor=request.user
+            )
         except ValidationError as exc:
             batch.add_error(None, exc)
         else:
@@ -297,7 +298,7 @@ def _reviewed_message(article: Article) -> str:
 def article_mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     try:
-        article = article_review_complete(article=article, actor=request.user)
+        article = services.article_mark_reviewed(article=article, actor=request.user)
     except ValidationError as exc:
         if request.htmx:
             return _header_response(request, pk, status=400, error=" ".join(exc.messages))

@@ -170,7 +170,7 @@ def test_a_malformed_batch_line_rejects_the_batch_naming_the_line(tmp_path):
 
 @pytest.mark.django_db
 def test_a_duplicate_inside_a_batch_rolls_back_earlier_lines(tmp_path):
-    with pytest.raises(CommandError, match="line 2: This text was already imported"):
+    with pytest.raises(CommandError, match="Line 2: This text was already imported"):
         call_command("import_batch", _batch(tmp_path, [GOOD, GOOD]), "--no-queue")
     assert Article.objects.count() == 0
 

@@ -3,6 +3,7 @@ records an AuditEvent; views, tasks, commands and the admin call these."""
 
 from .articles import (
     ArticleInput,
+    BatchImportError,
     DuplicateArticle,
     SourceInput,
     article_assign,
@@ -10,6 +11,7 @@ from .articles import (
     article_mark_reviewed,
     article_set_status,
     article_start_review,
+    articles_import_batch,
 )
 from .errors import ConflictError, ServiceError
 from .preannotation import preannotation_store, run_execute, run_queue
@@ -30,6 +32,7 @@ from .verdicts import verdict_publish, verdict_save, verdict_unpublish
 
 __all__ = [
     "ArticleInput",
+    "BatchImportError",
     "ConflictError",
     "DuplicateArticle",
     "ServiceError",
@@ -39,6 +42,7 @@ __all__ = [
     "article_mark_reviewed",
     "article_set_status",
     "article_start_review",
+    "articles_import_batch",
     "attribution_add",
     "attribution_confirm",
     "attribution_correct",

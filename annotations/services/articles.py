@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,6 +121,49 @@ def article_import(*, data: ArticleInput, actor=None, queue: bool = True) -> Art
     return article
 
 
+class BatchImportError(ServiceError):
+    """Some lines of a batch were refused; nothing of the batch was kept."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        self.errors = errors
+        lines = ", ".join(str(line) for line, _ in errors)
+        super().__init__(
+            [f"Nothing was imported: line(s) {lines} were refused."]
+            + [f"Line {line}: {message}" for line, message in errors]
+        )
+
+
+def articles_import_batch(
+    *, items: Sequence[tuple[int, ArticleInput]], actor, queue: bool = True
+) -> list[Article]:
+    """Import every (line number, article) of a batch, or none of them.
+
+    Each article goes through ``article_import`` in its own savepoint so one refusal (a text
+    already in the database, say) is collected with its line number instead of stopping at
+    the first; any refusal then rolls the whole batch back. Pre-annotation is queued with
+    ``on_commit``, so a rolled-back batch queues nothing.
+    """
+    errors: list[tuple[int, str]] = []
+    created: list[Article] = []
+    with transaction.atomic():
+        for line, data in items:
+            try:
+                with transaction.atomic():
+                    created.append(article_import(data=data, actor=actor, queue=queue))
+            except ServiceError as exc:
+                errors.append((line, " ".join(exc.messages)))
+        if errors:
+            raise BatchImportError(errors)
+        if created:
+            audit_record(
+                actor=actor,
+                verb="article.batch_import",
+                target=created[0],
+                after={"articles": [a.pk for a in created], "lines": [line for line, _ in items]},
+            )
+    return created
+
+
 def article_assign(*, article: Article, assignee, actor) -> Article:
     """Reviewers may take an article for themselves; only editors assign others."""
     if assignee is not None and assignee != actor and not roles.is_editor(actor):
@@ -173,14 +217,34 @@ def article_start_review(*, article: Article, actor) -> Article:
 
 
 def article_mark_reviewed(*, article: Article, actor) -> Article:
+    """Record that every claim of the article is decided.
+
+    An article that is not yet public becomes "reviewed". A published one (a verdict on it is
+    public already) stays published: stepping it back would contradict its public verdict, so
+    only the completed review is recorded.
+    """
     if not roles.is_reviewer(actor):
         raise PermissionDenied("Only reviewers can mark an article reviewed")
-    pending = article.claims.filter(review_state="pending").count()
-    if pending:
-        raise ServiceError(
-            f"{pending} claim(s) are still pending: confirm or reject them before marking "
-            "the article reviewed"
+    with transaction.atomic():
+        pending = article.claims.filter(review_state="pending").count()
+        if pending:
+            raise ServiceError(
+                f"{pending} claim(s) are still pending: confirm or reject them before marking "
+                "the article reviewed"
+            )
+        if article.status != Article.Status.PUBLISHED:
+            return article_set_status(
+                article=article,
+                status=Article.Status.REVIEWED,
+                actor=actor,
+                verb="article.reviewed",
+            )
+        audit_record(
+            actor=actor,
+            verb="article.reviewed",
+            target=article,
+            article=article,
+            before={"status": article.status},
+            after={"status": article.status},
         )
-    return article_set_status(
-        article=article, status=Article.Status.REVIEWED, actor=actor, verb="article.reviewed"
-    )
+    return article

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from annotations import services
 from annotations.importers import BatchError, parse_batch
@@ -28,17 +27,10 @@ class Command(BaseCommand):
             inputs = parse_batch(raw.splitlines())
         except (TextInputError, BatchError) as exc:
             raise CommandError(str(exc)) from None
-        articles = []
-        with transaction.atomic():
-            for number, data in inputs:
-                try:
-                    articles.append(
-                        services.article_import(data=data, queue=not options["no_queue"])
-                    )
-                except services.ServiceError as exc:
-                    # Raising inside the atomic block rolls back every article imported so far.
-                    raise CommandError(
-                        f"Batch rejected, nothing imported. line {number}: "
-                        + " ".join(exc.messages)
-                    ) from None
+        try:
+            articles = services.articles_import_batch(
+                items=inputs, actor=None, queue=not options["no_queue"]
+            )
+        except services.BatchImportError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"Imported {len(articles)} article(s).")
