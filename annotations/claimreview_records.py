@@ -13,6 +13,7 @@ come in one extra pair of queries per chunk, so memory is bounded by ``chunk_siz
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import batched
@@ -20,13 +21,13 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Min, Model, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .claimreview import FactCheckOrg, ReviewRecord, SpeakerKind
-from .models import Article, Attribution, Claim, Entity, Rating, ReviewState, Verdict
+from .models import Attribution, Entity, Rating, ReviewState, Verdict
 
 # Imported articles carry a synthetic title (annotations/services_claimreview.py); it must
 # not be published as the headline of the article where the claim appeared.
@@ -120,16 +121,20 @@ class Speaker(NamedTuple):
     kind: SpeakerKind | None
 
 
-def _id_list(model: type[Model], ids: Iterable[int]) -> RawSQL:
-    """``pk IN (1, 2, …)`` with the integers written into the SQL.
+def _id_list(ids: Iterable[int]) -> RawSQL | list[int]:
+    """A chunk's ids as ONE bound parameter, for ``field__in=``.
 
-    Binding 2,000 parameters cost Django more than running the query; the ids are our own
-    primary keys, coerced with int(), so inlining them cannot inject anything.
+    Binding 2,000 parameters cost Django more than running the query, and inlining them
+    gave every chunk a new SQL text, which SQLite's statement cache then kept (memory grew
+    with the export). A JSON array (SQLite) or an array (PostgreSQL) is one parameter and
+    one reusable statement.
     """
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.pk.column)
-    inlined = ",".join(str(int(pk)) for pk in ids) or "NULL"
-    return RawSQL(f"SELECT {column} FROM {table} WHERE {column} IN ({inlined})", ())  # noqa: S608
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
 
 
 def speakers_for(claim_ids: Iterable[int]) -> dict[int, Speaker]:
@@ -146,7 +151,7 @@ def speakers_for(claim_ids: Iterable[int]) -> dict[int, Speaker]:
     # which would join article and source.
     attributions = (
         Attribution.objects.filter(
-            claim_id__in=_id_list(Claim, claim_ids),
+            claim_id__in=_id_list(claim_ids),
             review_state__in=(ReviewState.CONFIRMED, ReviewState.CORRECTED),
         )
         .order_by("claim_id", "cue_start", "id")
@@ -171,7 +176,7 @@ def speakers_for(claim_ids: Iterable[int]) -> dict[int, Speaker]:
     labels: dict[tuple[int, int, int], str] = {}
     entities = (
         Entity.objects.filter(
-            article_id__in=_id_list(Article, {article_id for article_id, *_ in first.values()}),
+            article_id__in=_id_list({article_id for article_id, *_ in first.values()}),
             label__in=tuple(ENTITY_KINDS),
         )
         .order_by("-id")  # so that, on a span tagged twice, the earliest entity wins below
