@@ -518,18 +518,17 @@ def iter_feed_chunks(
     head = dumps(_feed_header(org, feed_url, name, date_modified))
     yield head[:-1] + ',"dataFeedElement":['
     buffer: list[str] = []
-    first = True
+    separator = ""  # before a batch: nothing for the first, a comma after that
     for record, review in iter_claim_reviews(
         records, org=org, with_context=False, validator=validator, on_error=on_error
     ):
-        text = dumps(_feed_item(record, review))
-        buffer.append(text if first else "," + text)
-        first = False
+        buffer.append(dumps(_feed_item(record, review)))
         if len(buffer) >= batch_size:
-            yield "".join(buffer)
+            yield separator + ",".join(buffer)
             buffer.clear()
+            separator = ","
     if buffer:
-        yield "".join(buffer)
+        yield separator + ",".join(buffer)
     yield "]}"
 
 
