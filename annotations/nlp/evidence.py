@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
+from annotations.nlp.quantities import date_parts
 from annotations.nlp.types import Evidence, Quantity
 
 K1 = 1.2
@@ -61,8 +61,12 @@ def number_terms(quantities: Iterable[Quantity]) -> list[str]:
     out = []
     for q in quantities:
         if q.kind == "date":
-            if q.iso_date:
-                out.append(f"D:{q.iso_date[:4]}")
+            parts = date_parts(q.text, q.iso_date)
+            if parts and parts[0]:
+                out.append(f"D:{parts[0]}")
+            if parts and parts[1] and parts[2]:
+                # "12th November" and "November 12": the same day, whatever the year
+                out.append(f"D:{parts[1]:02d}-{parts[2]:02d}")
             continue
         for v in (q.value, q.low, q.high):
             if v:
@@ -96,9 +100,7 @@ def span_terms(
     terms: Counter[str] = Counter()
     for t in span:
         if t.is_alpha and not t.is_stop and len(t) > 1 and kept(t.idx, t.idx + len(t)):
-            lemma = (t.lemma_ or t.lower_).lower()
-            if lemma not in STOP_WORDS:  # "keeping" is no stop word, its lemma "keep" is
-                terms[stem(lemma)] += 1
+            terms[stem((t.lemma_ or t.lower_).lower())] += 1
     for e in span.ents:
         if e.label_ not in _SKIP_ENT and kept(e.start_char, e.end_char):
             terms["E:" + entity_key(e.text)] += 1

@@ -258,3 +258,28 @@ def test_a_report_credited_to_another_body_is_an_attribution_mismatch(nlp):
     )
     (claim,) = result.claims
     assert "attribution_mismatch" in [f.type for f in claim.flags]
+
+
+def test_a_name_most_passages_repeat_is_the_topic_not_an_anchor():
+    from collections import Counter
+
+    from annotations.nlp.evidence import Bm25Index, Passage, shares_anchor
+
+    def passage(i: int, *terms: str) -> Passage:
+        return Passage("s1", i, i + 1, "x", Counter(terms))
+
+    everywhere = [passage(i, "E:ruritania", f"w{i}") for i in range(9)]
+    index = Bm25Index([*everywhere, passage(9, "E:ruritania", "E:zenda", "castle")])
+    claim = Counter({"E:ruritania": 1, "E:zenda": 1, "castle": 1})
+    assert not shares_anchor(claim, everywhere[0].terms, index)
+    assert shares_anchor(claim, index.passages[-1].terms, index)
+    assert shares_anchor(claim, everywhere[0].terms)  # without the index: any shared name
+
+
+def test_the_same_day_written_two_ways_is_a_shared_retrieval_term():
+    from annotations.nlp.evidence import number_terms
+
+    a = number_terms(extract_quantities("released on 12 November 2018"))
+    b = number_terms(extract_quantities("on DVD on November 12th."))
+    assert "D:11-12" in set(a) & set(b)
+    assert "D:2018" in a
