@@ -89,7 +89,7 @@ class ReviewRecord:
     ``object.__setattr__`` per field, which made constructing a record cost as much as
     building half its review in a 100k-record export. Treat instances as read-only.
 
-    ``public_url`` may be a path ("/verdicts/12/"); it is resolved against the
+    ``public_url`` may be a path ("/factchecks/12/"); it is resolved against the
     organisation's url. ``speaker_*`` is the person or organisation who made the claim;
     when either part is unknown the article's outlet stands in as the claim's author,
     because a guessed Person/Organization type would be wrong data.

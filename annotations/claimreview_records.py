@@ -74,7 +74,7 @@ def _public_path_template() -> str:
     try:
         path = reverse("claimreview:verdict_public", kwargs={"claim_id": 987654321})
     except NoReverseMatch:
-        path = "/verdicts/987654321/"
+        path = "/factchecks/987654321/"
     return path.replace("987654321", "{}")
 
 

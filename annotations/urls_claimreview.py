@@ -1,7 +1,7 @@
 """Public ClaimReview URLs: no sign-in, read-only, published verdicts only.
 
 The project's root urlconf includes this module at "" so the paths below are the public
-ones (``/verdicts/12/``, ``/claimreview/feed.jsonld`` …).
+ones (``/factchecks/12/``, ``/claimreview/feed.jsonld`` …).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from . import views_claimreview as views
 app_name = "claimreview"
 
 urlpatterns = [
-    path("verdicts/<int:claim_id>/", views.verdict_public, name="verdict_public"),
+    path("factchecks/<int:claim_id>/", views.verdict_public, name="verdict_public"),
     path(
         "claims/<int:claim_id>/claimreview.jsonld",
         views.claim_claimreview,

@@ -18,7 +18,7 @@ ORG = FactCheckOrg(name="Example Fact Desk", url="https://factcheck.example.org/
 FULL_RECORD = ReviewRecord(
     claim_text="A study on X was authored by the Friedrich Naumann Foundation",
     verdict_label="Misattributed",
-    public_url="/verdicts/12/",
+    public_url="/factchecks/12/",
     date_published=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
     rating_value=2,
     best_rating=5,
@@ -39,7 +39,7 @@ FULL_RECORD = ReviewRecord(
 MINIMAL_RECORD = ReviewRecord(
     claim_text="Tap water in the capital contains lithium",
     verdict_label="False",
-    public_url="https://factcheck.example.org/verdicts/7/",
+    public_url="https://factcheck.example.org/factchecks/7/",
 )
 
 

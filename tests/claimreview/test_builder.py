@@ -26,7 +26,7 @@ from .helpers import FULL_RECORD, MINIMAL_RECORD, ORG, record, walk_values
 FULL_EXPECTED = {
     "@context": "https://schema.org",
     "@type": "ClaimReview",
-    "url": "https://factcheck.example.org/verdicts/12/",
+    "url": "https://factcheck.example.org/factchecks/12/",
     "claimReviewed": "A study on X was authored by the Friedrich Naumann Foundation",
     "datePublished": "2026-11-20T09:30:00+00:00",
     "dateModified": "2026-11-21T08:00:00+00:00",
@@ -67,7 +67,7 @@ FULL_EXPECTED = {
 MINIMAL_EXPECTED = {
     "@context": "https://schema.org",
     "@type": "ClaimReview",
-    "url": "https://factcheck.example.org/verdicts/7/",
+    "url": "https://factcheck.example.org/factchecks/7/",
     "claimReviewed": "Tap water in the capital contains lithium",
     "author": {
         "@type": "Organization",
@@ -280,7 +280,7 @@ def _endless_records():
     n = 0
     while True:
         n += 1
-        yield record(identifier=n, public_url=f"/verdicts/{n}/")
+        yield record(identifier=n, public_url=f"/factchecks/{n}/")
 
 
 def test_writers_pull_records_lazily():

@@ -304,7 +304,7 @@ def test_round_trip_import_then_export_keeps_every_modelled_field(tmp_path, edit
     exported = dict(result.node, **{"@context": "https://schema.org"})
     assert _modelled(exported) == _modelled(source)
     # Ours, not theirs: the review now lives on our site under our name.
-    assert exported["url"].startswith("https://factcheck.example.org/verdicts/")
+    assert exported["url"].startswith("https://factcheck.example.org/factchecks/")
     assert exported["author"]["name"] == "Example Fact Desk"
     assert Entity.objects.get().label == "ORG"
 

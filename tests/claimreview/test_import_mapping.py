@@ -22,7 +22,7 @@ def test_parse_reads_back_what_the_builder_wrote():
         best_rating=5.0,
         worst_rating=1.0,
         rating_explanation=FULL_RECORD.rating_explanation,
-        url="https://factcheck.example.org/verdicts/12/",
+        url="https://factcheck.example.org/factchecks/12/",
         date_published="2026-11-20T09:30:00+00:00",
         author_name="Example Fact Desk",
         author_url="https://factcheck.example.org/",

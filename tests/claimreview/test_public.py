@@ -65,7 +65,7 @@ def feed(client, **params) -> dict:
 
 def test_the_paths_are_the_public_ones(published):
     claim_id = published.claim.pk
-    assert page_url(claim_id) == f"/verdicts/{claim_id}/"
+    assert page_url(claim_id) == f"/factchecks/{claim_id}/"
     assert claim_url(claim_id) == f"/claims/{claim_id}/claimreview.jsonld"
     article_id = published.claim.article_id
     assert reverse("claimreview:article_jsonld", kwargs={"article_id": article_id}) == (
@@ -80,7 +80,7 @@ def test_claim_endpoint_serves_the_review_without_sign_in(client, published):
     assert response["Content-Type"] == JSONLD
     review = json.loads(response.content)
     assert review["@context"] == "https://schema.org"
-    assert review["url"] == f"https://factcheck.example.org/verdicts/{published.claim.pk}/"
+    assert review["url"] == f"https://factcheck.example.org/factchecks/{published.claim.pk}/"
     assert review["claimReviewed"] == CLAIM
     assert review["author"] == {
         "@type": "Organization",
