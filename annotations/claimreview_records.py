@@ -173,22 +173,37 @@ def speakers_for(claim_ids: Iterable[int]) -> dict[int, Speaker]:
             first[claim_id] = (article_id, start, end, name.strip())
     if not first:
         return {}
-    labels: dict[tuple[int, int, int], str] = {}
+    # Per article, the person/organisation entities; a speaker phrase such as "A Friedrich
+    # Naumann Foundation study" names its author through the entity inside it.
+    named: dict[int, list[tuple[int, int, str, str]]] = {}
     entities = (
         Entity.objects.filter(
             article_id__in=_id_list({article_id for article_id, *_ in first.values()}),
             label__in=tuple(ENTITY_KINDS),
+            source__isnull=True,
         )
-        .order_by("-id")  # so that, on a span tagged twice, the earliest entity wins below
-        .values_list("source_id", "article_id", "start", "end", "label")
+        .order_by("article_id", "start", "id")
+        .values_list("article_id", "start", "end", "label", "text")
     )
-    for source_id, article_id, start, end, label in entities:
-        if source_id is None:
-            labels[(article_id, start, end)] = label
+    for article_id, start, end, label, text in entities:
+        named.setdefault(article_id, []).append((start, end, label, text))
     return {
-        claim_id: Speaker(name, ENTITY_KINDS.get(labels.get((article_id, start, end), "")))
+        claim_id: _speaker(name, start, end, named.get(article_id, ()))
         for claim_id, (article_id, start, end, name) in first.items()
     }
+
+
+def _speaker(name: str, start: int, end: int, entities) -> Speaker:
+    """The speaker as the NER saw it: the exact span if tagged, else the longest person or
+    organisation inside the phrase, else the phrase untyped."""
+    inside = [e for e in entities if start <= e[0] and e[1] <= end]
+    exact = next((e for e in inside if (e[0], e[1]) == (start, end)), None)
+    if exact is not None:
+        return Speaker(name, ENTITY_KINDS[exact[2]])
+    if inside:
+        best = max(inside, key=lambda e: (e[1] - e[0], -e[0]))
+        return Speaker(best[3].strip(), ENTITY_KINDS[best[2]])
+    return Speaker(name, None)
 
 
 def scale_bounds() -> dict[int, tuple[float, float]]:

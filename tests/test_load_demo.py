@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from annotations.claimreview_records import review_record_for_claim
 from annotations.models import (
     Article,
     Attribution,
@@ -49,6 +50,11 @@ def test_load_demo_loads_the_seed_pair_preannotated_and_is_idempotent(capsys):
     verdict = Verdict.objects.get()
     assert verdict.is_published and verdict.rating.label == "Mixed"
     assert len(verdict.claim.claim_reviewed) < 75
+    record = review_record_for_claim(verdict.claim_id)
+    assert (record.speaker_name, record.speaker_type) == (
+        "Friedrich Naumann Foundation",
+        "Organization",
+    )
 
     passwords = json.loads((settings.VAR_DIR / "demo_credentials.json").read_text())
     for username, password in passwords.items():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from annotations import services
 from annotations.claimreview_records import iter_review_records, review_record_for_claim
 from annotations.claimreview_validate import validate_claim_review, validate_document
-from annotations.models import Claim, ReviewState, Verdict
+from annotations.models import Claim, Entity, ReviewState, Verdict
 from tests import factories
 
 from .conftest import CLAIM, publish_verdict
@@ -112,6 +112,34 @@ def test_speaker_without_a_known_kind_falls_back_to_the_outlet(client, editor):
     pub = publish_verdict(editor, speaker=("the mayor", None))
     review = json.loads(client.get(claim_url(pub.claim.pk)).content)
     assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "The Daily Test"}
+
+
+def test_a_speaker_phrase_is_credited_to_the_organisation_inside_it(client, editor):
+    article = factories.article(
+        body="Budget row\n\nA Harbour Institute study said the city council spent $4.2 million "
+        "on road repairs in 2025.\n",
+        outlet="The Daily Test",
+    )
+    phrase = "A Harbour Institute study"
+    org = article.body.index("Harbour Institute")
+    Entity.objects.create(
+        article=article,
+        start=org,
+        end=org + len("Harbour Institute"),
+        text="Harbour Institute",
+        label="ORG",
+    )
+    pub = publish_verdict(
+        editor,
+        article=article,
+        needle="the city council spent $4.2 million",
+        speaker=(phrase, None),
+    )
+    review = json.loads(client.get(claim_url(pub.claim.pk)).content)
+    assert review["itemReviewed"]["author"] == {
+        "@type": "Organization",
+        "name": "Harbour Institute",
+    }
 
 
 def test_the_claim_statement_is_what_leaves(client, published):

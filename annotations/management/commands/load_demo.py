@@ -41,6 +41,7 @@ class Command(BaseCommand):
         users = self._users()
         article = self._seed_article()
         self._demo_verdict(article, users["demo-editor"])
+        article.refresh_from_db()
         self.stdout.write(f"Seed article #{article.pk}: {article.title} [{article.status}]")
         self.stdout.write(f"Demo sign-in (stored in {_credentials_file()}):")
         for username, password in self._passwords().items():
@@ -108,11 +109,17 @@ class Command(BaseCommand):
                 version=claim.version,
                 statement="North Korea sent Russia $5.6bn–$9.8bn of arms since 2023",
             )
+            # The reviewer agrees with the machine on who made the claim: its author in the
+            # ClaimReview comes from this confirmed attribution.
+            for attribution in claim.attributions.filter(source__isnull=True):
+                services.attribution_confirm(
+                    attribution_id=attribution.pk, actor=editor, version=attribution.version
+                )
             verdict = services.verdict_save(
                 claim=claim,
                 rating=rating,
                 actor=editor,
-                evidence_ids=list(claim.evidence.values_list("pk", flat=True)[:2]),
+                evidence_ids=list(claim.evidence.values_list("pk", flat=True)[:1]),
                 rationale=(
                     "The cited source (CaliToday, 22 September 2025) gives a single figure, "
                     "$9.8 billion, not a range, and credits the study to researcher Elena "
