@@ -131,7 +131,9 @@ def test_the_feed_expands_into_schema_org_too():
 def test_expanded_values_survive():
     [node] = expand_offline(build_claim_review(FULL_RECORD, org=ORG))
     assert node["@type"] == ["http://schema.org/ClaimReview"]
-    assert node["http://schema.org/url"] == [{"@id": "https://factcheck.example.org/factchecks/12/"}]
+    assert node["http://schema.org/url"] == [
+        {"@id": "https://factcheck.example.org/factchecks/12/"}
+    ]
     rating = node["http://schema.org/reviewRating"][0]
     assert rating["http://schema.org/ratingValue"] == [{"@value": 2}]
     assert rating["http://schema.org/alternateName"] == [{"@value": "Misattributed"}]
