@@ -298,7 +298,10 @@ def names_in(start: int, end: int, entities: Sequence[Entity]) -> tuple[str, ...
 
 
 def _clean_name(text: str) -> str:
-    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I).rstrip("'’s").strip()
+    """Drop a leading article and a trailing possessive ("the FAZ's" -> "FAZ"), nothing more:
+    a name may end in "s" ("Hankuk University of Foreign Studies")."""
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
+    return re.sub(r"['’]s?$", "", text).strip()
 
 
 def document_creators(docs: Sequence[tuple[Doc, int]], entities: Sequence[Entity]) -> list[Credit]:

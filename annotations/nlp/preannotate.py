@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotations.nlp import layout
+from annotations.nlp.attributions import extract_attributions, resolve_speakers
 from annotations.nlp.claims import Candidate, ClaimScorer, claim_features, claim_kinds, claim_spans
 from annotations.nlp.consistency import (
     ADDRESS_THRESHOLD,
@@ -56,7 +57,6 @@ from annotations.nlp.types import (
     Sentence,
     SourceDoc,
     SourceResult,
-    Span,
 )
 
 StageCallback = Callable[[str], None]
@@ -359,98 +359,16 @@ def _relabel(text: str, label: str, start: int, end: int, qs: Sequence[Quantity]
 
 def _attributions(item: _Text, prefix: str) -> None:
     """Attributions of every line, speakers resolved over the whole text, renumbered."""
-    api = _attribution_api()
     found: list[Attribution] = []
     for doc, base, role in item.docs:
-        if role == layout.FURNITURE:
-            continue
-        if api is not None:
-            found.extend(api.extract_attributions(doc, base))
-        else:
-            found.extend(fallback_attributions(doc, base))
-    if api is not None and found:
-        found = list(api.resolve_speakers(found, item.text, item.entities))
+        if role != layout.FURNITURE:
+            found.extend(extract_attributions(doc, base))
+    if found:
+        found = list(resolve_speakers(found, item.text, item.entities))
     found.sort(key=lambda a: (a.cue.start, a.content.start))
     item.attributions = [
         dataclasses.replace(a, id=f"{prefix}{n}") for n, a in enumerate(found, start=1)
     ]
-
-
-def _attribution_api():  # noqa: ANN202 - a module or None
-    """The attribution extractor, written separately; None until it is installed."""
-    try:
-        from annotations.nlp import attributions
-    except ImportError:
-        return None
-    return attributions
-
-
-_REPORTING = frozenset(
-    [
-        "say",
-        "tell",
-        "state",
-        "claim",
-        "report",
-        "announce",
-        "conclude",
-        "find",
-        "show",
-        "reveal",
-        "note",
-        "suggest",
-        "argue",
-        "assert",
-        "warn",
-        "estimate",
-        "confirm",
-        "deny",
-        "insist",
-        "admit",
-        "add",
-        "explain",
-        "write",
-        "acknowledge",
-        "allege",
-    ]
-)
-
-
-def fallback_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
-    """The plain rule (speaker = nsubj of a reporting verb, content = its ccomp; "according to
-    X"), used only while the full extractor in ``attributions.py`` is absent."""
-    out = []
-    for tok in doc:
-        content = None
-        speaker = None
-        if tok.lemma_.lower() in _REPORTING and tok.pos_ == "VERB":
-            comps = [c for c in tok.children if c.dep_ == "ccomp"]
-            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if comps and subj:
-                content = doc[comps[0].left_edge.i : comps[0].right_edge.i + 1]
-                speaker = doc[subj[0].left_edge.i : subj[0].right_edge.i + 1]
-        elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            pobj = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
-            if pobj:
-                speaker = doc[pobj[0].i - (pobj[0].i - pobj[0].left_edge.i) : pobj[0].i + 1]
-                sent = tok.sent
-                after = speaker.end
-                while after < sent.end and doc[after].is_punct:
-                    after += 1
-                if after < sent.end:
-                    content = doc[after : sent.end]
-        if content is None or speaker is None or not len(content):
-            continue
-        out.append(
-            Attribution(
-                id="a0",
-                speaker=Span(base + speaker.start_char, base + speaker.end_char, speaker.text),
-                cue=Span(base + tok.idx, base + tok.idx + len(tok.text), tok.text),
-                content=Span(base + content.start_char, base + content.end_char, content.text),
-                direct=False,
-            )
-        )
-    return out
 
 
 def _candidates(article: _Text) -> list[Candidate]:

@@ -5,13 +5,14 @@ from annotations.nlp.consistency import (
     DocFacts,
     attribution_flag,
     date_flags,
+    names_in,
     quantity_flags,
     quote_flags,
     same_party,
     support_for,
 )
 from annotations.nlp.quantities import extract_quantities
-from annotations.nlp.types import Evidence, Flag
+from annotations.nlp.types import Entity, Evidence, Flag
 
 
 def facts_for(text: str, **kw) -> DocFacts:
@@ -155,3 +156,22 @@ def test_support_follows_the_flags():
     assert support_for(flags=mismatch, **kw) == "contradicted"
     assert support_for(flags=range_flag, **kw) == "partly_supported"
     assert support_for(flags=[], **kw) == "supported"
+
+
+def test_names_keep_a_final_s_and_lose_only_a_possessive():
+    text = "the Hankuk University of Foreign Studies and the FAZ's editors and Reuters'"
+
+    def entity(name: str) -> Entity:
+        start = text.index(name)
+        return Entity(start, start + len(name), name, "ORG")
+
+    entities = [
+        entity("the Hankuk University of Foreign Studies"),
+        entity("the FAZ's"),
+        entity("Reuters'"),
+    ]
+    assert names_in(0, len(text), entities) == (
+        "Hankuk University of Foreign Studies",
+        "FAZ",
+        "Reuters",
+    )
