@@ -22,21 +22,11 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
+from .claimreview_validate import SCHEMA_ORG_CONTEXTS, vocabulary
+
 JSONLD_DIR = Path(__file__).resolve().parent / "jsonld"
 CONTEXT_PATH = JSONLD_DIR / "schemaorg-context.jsonld"
-TERMS_PATH = JSONLD_DIR / "schemaorg-terms.json"
 
-# Every spelling of the schema.org context URL seen in fact-check markup.
-SCHEMA_ORG_CONTEXT_URLS = (
-    "https://schema.org",
-    "https://schema.org/",
-    "http://schema.org",
-    "http://schema.org/",
-    "https://schema.org/docs/jsonldcontext.jsonld",
-    "https://schema.org/docs/jsonldcontext.json",
-    "http://schema.org/docs/jsonldcontext.jsonld",
-    "http://schema.org/docs/jsonldcontext.json",
-)
 SCHEMA_ORG_PREFIXES = ("https://schema.org/", "http://schema.org/")
 
 
@@ -45,17 +35,13 @@ def _stored_context() -> dict[str, Any]:
     return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
 
 
-@cache
-def _known_terms() -> frozenset[str]:
-    data = json.loads(TERMS_PATH.read_text(encoding="utf-8"))
-    return frozenset(data["types"]) | frozenset(data["properties"])
-
-
 def offline_loader() -> FrozenDocumentLoader:
     """A pyld document loader that knows only the stored schema.org context."""
     context = _stored_context()
     # pyld mutates nothing it loads, but a copy per URL keeps that someone else's problem.
-    return FrozenDocumentLoader({url: copy.deepcopy(context) for url in SCHEMA_ORG_CONTEXT_URLS})
+    return FrozenDocumentLoader(
+        {url: copy.deepcopy(context) for url in sorted(SCHEMA_ORG_CONTEXTS)}
+    )
 
 
 def expand_offline(doc: Any) -> list[Any]:
@@ -116,7 +102,8 @@ def unknown_terms(doc: Any) -> list[str]:
     """Keys and types of ``doc`` that expand to IRIs outside the stored schema.org
     vocabulary (or outside schema.org entirely), deduplicated, in document order."""
     unknown: dict[str, None] = {}
-    known = _known_terms()
+    vocab = vocabulary()
+    known = vocab.types | vocab.properties
     for iri in expanded_terms(expand_offline(doc)):
         name = _local_name(iri)
         if name is None or name not in known:
