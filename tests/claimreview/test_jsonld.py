@@ -11,10 +11,10 @@ from jsonschema import Draft202012Validator
 from pyld.jsonld import JsonLdError
 
 from annotations.claimreview import build_claim_review, build_feed
+from annotations.claimreview_validate import TERMS_PATH
 from annotations.jsonld_expand import (
     CONTEXT_PATH,
     JSONLD_DIR,
-    TERMS_PATH,
     expand_offline,
     expanded_terms,
     unknown_terms,
