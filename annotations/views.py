@@ -347,7 +347,8 @@ def _claim_response(
     """The answer to anything done in the claim panel.
 
     htmx gets the panel plus out-of-band updates of what else changed: the claim's text
-    segments and list entry for a state change (``changed="states"``), the whole marked-up
+    segments and list entry for a state change (``changed="states"``; ``"flags"`` also
+    refreshes the open-flag summary above the text), the whole marked-up
     text and claim list when spans moved (``changed="spans"``, also after a conflict, since
     the other person may have moved them). A plain POST gets a redirect on success and the
     full page with the message and status otherwise.
@@ -390,6 +391,9 @@ def _claim_response(
             context["claim"] = current
             html.append(render_to_string(REVIEW + "#oob-segments", context, request))
             html.append(render_to_string(REVIEW + "#nav-item", context, request))
+        if changed == "flags":
+            context["page"] = {"flags": selectors.open_flags(text.claims)}
+            html.append(render_to_string(REVIEW + "#flag-summary", context, request))
         html.append(render_to_string(REVIEW + "#review-counts", context, request))
     return HttpResponse("".join(html), status=status)
 
@@ -566,6 +570,7 @@ def flag_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         flag.claim,
         forms.FlagDismissForm(request.POST),
         lambda d: services.flag_dismiss(flag_id=pk, reason=d["reason"], actor=request.user),
+        changed="flags",
         message="Flag dismissed.",
     )
 
