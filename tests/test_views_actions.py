@@ -346,7 +346,7 @@ def test_editor_dismisses_a_flag_with_a_reason(eddie, seed):
     # The summary above the text is swapped out of band and no longer lists the flag.
     summary = html(response).split('id="flag-summary"', 1)[1].split("</section>", 1)[0]
     assert 'hx-swap-oob="true"' in summary
-    assert f"?claim={seed.arms.pk}\"" not in summary
+    assert f'?claim={seed.arms.pk}"' not in summary
 
 
 def test_reviewer_cannot_dismiss_flags(rita, seed):
