@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations import selectors
-from annotations.models import Attribution, Claim
+from annotations.models import Claim
 from tests import factories
 from tests.e2e import scenario
 
@@ -250,19 +250,7 @@ def test_each_claim_has_one_tab_stop_where_it_starts(client, reviewer):
 
 def test_a_source_attribution_backing_the_claim_shows_with_a_selection_form(client, reviewer):
     seed = scenario.build()
-    text = seed.source.text
-    cue = scenario.span(text, "According to")
-    content = scenario.span(text, "North Korea has provided Russia with a staggering $9.8 billion")
-    attribution = Attribution.objects.create(
-        article=seed.article,
-        source=seed.source,
-        cue_start=cue[0],
-        cue_end=cue[1],
-        cue_text="According to",
-        content_start=content[0],
-        content_end=content[1],
-        content_text=text[content[0] : content[1]],
-    )
+    attribution = scenario.source_attribution(seed, with_speaker=False)
     client.force_login(reviewer)
     page = client.get(f"/articles/{seed.article.pk}/?claim={seed.arms.pk}").content.decode()
     assert f'id="attribution-{attribution.pk}"' in page

@@ -60,7 +60,7 @@ def _attribution(a: Attribution) -> dict[str, Any]:
         "direct": a.direct,
         "claim_id": a.claim_id,
         "hedged": a.hedged,
-        "speaker_resolved": getattr(a, "speaker_resolved", None),
+        "speaker_resolved": a.speaker_resolved,
     }
 
 

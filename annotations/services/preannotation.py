@@ -319,7 +319,7 @@ def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict
                     speaker_start=a.speaker.start if a.speaker else None,
                     speaker_end=a.speaker.end if a.speaker else None,
                     speaker_text=a.speaker.text if a.speaker else "",
-                    speaker_resolved=(getattr(a, "speaker_resolved", None) or "")[:300],
+                    speaker_resolved=(a.speaker_resolved or "")[:300],
                     cue_start=a.cue.start,
                     cue_end=a.cue.end,
                     cue_text=a.cue.text[:300],

@@ -220,6 +220,28 @@ def build(body: str = ARTICLE, source_text: str = SOURCE, title: str = "") -> Se
     return Seed(article, source, arms, aid, soldiers, budanov, attribution)
 
 
+def source_attribution(seed: Seed, *, with_speaker: bool = True) -> Attribution:
+    """The source's "According to the study, … $9.8 billion" report, unlinked to any claim
+    as the pipeline leaves source attributions."""
+    text = seed.source.text
+    cue = span(text, "According to")
+    content = span(text, "North Korea has provided Russia with a staggering $9.8 billion")
+    speaker = span(text, "the study") if with_speaker else (None, None)
+    return Attribution.objects.create(
+        article=seed.article,
+        source=seed.source,
+        speaker_start=speaker[0],
+        speaker_end=speaker[1],
+        speaker_text="the study" if with_speaker else "",
+        cue_start=cue[0],
+        cue_end=cue[1],
+        cue_text="According to",
+        content_start=content[0],
+        content_end=content[1],
+        content_text=text[content[0] : content[1]],
+    )
+
+
 def many_claims(n: int) -> Article:
     """An article with ``n`` claims (one per sentence), each with a flag and evidence."""
     sentence = "The council spent {i} million on item {i} in 2025, the audit office said. "

@@ -253,24 +253,7 @@ def test_a_source_attribution_is_fixed_by_selecting_in_the_source(
     open_page, live_server, reviewer, shots, select_text
 ):
     seed = scenario.build()
-    text = seed.source.text
-    cue = scenario.span(text, "According to")
-    content = scenario.span(text, "North Korea has provided Russia with a staggering $9.8 billion")
-    speaker = scenario.span(text, "the study")
-    # Unlinked, as the pipeline leaves it: it shows with the claim its content backs.
-    attribution = Attribution.objects.create(
-        article=seed.article,
-        source=seed.source,
-        speaker_start=speaker[0],
-        speaker_end=speaker[1],
-        speaker_text="the study",
-        cue_start=cue[0],
-        cue_end=cue[1],
-        cue_text="According to",
-        content_start=content[0],
-        content_end=content[1],
-        content_text=text[content[0] : content[1]],
-    )
+    attribution = scenario.source_attribution(seed)
     page = open_page(reviewer)
     page.goto(review_url(live_server, seed, seed.arms))
     item = page.locator(f"#attribution-{attribution.pk}")
@@ -287,7 +270,7 @@ def test_a_source_attribution_is_fixed_by_selecting_in_the_source(
     expect(page.locator(f"#{root}")).to_be_visible()
     needle = "researcher Elena Guseynova"
     got = select_text(page, needle, root=root)
-    start = text.index(needle)
+    start = seed.source.text.index(needle)
     assert (got["start"], got["end"]) == (start, start + len(needle))
     shots(page, "source-selection")
     item.get_by_role("button", name="Speaker", exact=True).click()
