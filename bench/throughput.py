@@ -48,7 +48,7 @@ def build_items(words: int) -> list[tuple[str, list]]:
     return items
 
 
-def count_words(article: str, sources) -> int:  # noqa: ANN001
+def count_words(article: str, sources) -> int:
     return len(article.split()) + sum(len(s.text.split()) for s in sources)
 
 
@@ -72,7 +72,7 @@ def _bare_chunk(texts: list[str]) -> int:
     return sum(len(d) for d in _NLP.pipe(texts, batch_size=64))
 
 
-def run_pool(fn, chunks: list, processes: int) -> float:  # noqa: ANN001
+def run_pool(fn, chunks: list, processes: int) -> float:
     ctx = mp.get_context("fork")
     with ctx.Pool(processes, initializer=_init_worker) as pool:
         pool.map(fn, chunks[:processes])  # warm-up: each worker loads the model first

@@ -338,7 +338,7 @@ def document_creators(docs: Sequence[tuple[Doc, int]], entities: Sequence[Entity
     return out
 
 
-def _propn_names(span) -> tuple[str, ...]:  # noqa: ANN001 - a spaCy Span
+def _propn_names(span) -> tuple[str, ...]:
     runs, cur = [], []
     for t in span:
         if t.pos_ == "PROPN":

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations.textio import TextInputError, check_text, read_text_file
 
 
-def _source_doc(sid: str, text: str, *, name=None, date=None, path=None):  # noqa: ANN001, ANN202
+def _source_doc(sid: str, text: str, *, name=None, date=None, path=None):
     from annotations.nlp.layout import parse_source_header
     from annotations.nlp.types import SourceDoc
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         out = to_contract(result, article_path=options["article"])
         self.stdout.write(json.dumps(out, ensure_ascii=False))
 
-    def _nlp(self):  # noqa: ANN202 - a spaCy Language
+    def _nlp(self):
         from annotations.nlp.pipeline import load_pipeline
 
         try:
