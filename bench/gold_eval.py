@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: `python bench/gold_eval.py`
     sys.path.insert(0, str(ROOT))
 
-from annotations.nlp.types import (
+from annotations.nlp.types import (  # noqa: E402
     FLAG_TYPES,
     Attribution,
     Claim,

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.train_checkworthy import (
+from bench.train_checkworthy import (  # noqa: E402
     DATASETS,
     average_precision,
     best_threshold,

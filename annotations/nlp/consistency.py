@@ -338,7 +338,7 @@ def document_creators(docs: Sequence[tuple[Doc, int]], entities: Sequence[Entity
     return out
 
 
-def _propn_names(span) -> tuple[str, ...]:
+def _propn_names(span) -> tuple[str, ...]:  # a spaCy Span
     runs, cur = [], []
     for t in span:
         if t.pos_ == "PROPN":

@@ -60,7 +60,7 @@ class Command(BaseCommand):
         out = to_contract(result, article_path=options["article"])
         self.stdout.write(json.dumps(out, ensure_ascii=False))
 
-    def _nlp(self):
+    def _nlp(self):  # a spaCy Language
         from annotations.nlp.pipeline import load_pipeline
 
         try:
