@@ -189,7 +189,7 @@ def run_execute(*, article_id: int, run_id: int | None = None, final_attempt: bo
             raise
         _fail(run, article, exc)
         raise
-    except Exception as exc:  # noqa: BLE001 - any failure must leave a visible failed state
+    except Exception as exc:  # any failure must leave a visible failed state
         _fail(run, article, exc)
         raise
 
