@@ -181,15 +181,15 @@ def measure(mode: str, out_dir: Path) -> dict[str, float]:
     _setup()
     from django.core.management import call_command
 
-    from annotations.claimreview import iter_feed_chunks
-    from annotations.claimreview_records import claimreview_org, iter_review_records
     from annotations.models import Verdict
+    from claimreview.records import claimreview_org, iter_review_records
+    from claimreview.writers import iter_feed_chunks
 
     n = Verdict.objects.filter(is_published=True).count()
     # One-off start-up (URLconf import behind reverse(), vocabulary file, first queries:
     # ~0.1 s) is paid before the clock starts; the table is about steady throughput.
-    from annotations.claimreview_records import _public_path_template, scale_bounds
-    from annotations.claimreview_validate import vocabulary
+    from claimreview.records import _public_path_template, scale_bounds
+    from claimreview.validation import vocabulary
 
     _public_path_template(), scale_bounds(), vocabulary()
     rss_before = _peak_rss_mb()

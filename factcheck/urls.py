@@ -4,6 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("annotations.urls_claimreview")),
+    path("", include("claimreview.urls")),
     path("", include("annotations.urls")),
 ]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from annotations.claimreview import FactCheckOrg, ReviewRecord
+from claimreview.builder import FactCheckOrg, ReviewRecord
 
 VECTORS_DIR = (
     Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "claimreview_testvectors"

@@ -8,18 +8,20 @@ from itertools import islice
 
 import pytest
 
-from annotations.claimreview import (
+from claimreview.builder import (
     ClaimReviewInputError,
     FactCheckOrg,
     ReviewRecord,
     build_claim_review,
+)
+from claimreview.validation import validate_claim_review
+from claimreview.writers import (
     build_feed,
     dumps,
     iter_claim_reviews,
     iter_feed_chunks,
     iter_jsonl,
 )
-from annotations.claimreview_validate import validate_claim_review
 
 from .helpers import FULL_RECORD, MINIMAL_RECORD, ORG, record, walk_values
 

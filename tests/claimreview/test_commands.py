@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations.claimreview_validate import validate_document
 from annotations.models import AuditEvent, Claim, Entity, Verdict
+from claimreview.validation import validate_document
 from tests import factories
 
 from .conftest import CLAIM, publish_verdict
@@ -102,8 +102,8 @@ def test_export_refuses_and_reports_a_record_that_would_be_wrong(tmp_path, edito
 
 def test_export_refuses_what_the_validator_rejects(monkeypatch, editor):
     """The validator is a second gate behind the builder: its errors refuse the record."""
-    import annotations.management.commands.export_claimreview as export_module
-    from annotations.claimreview_validate import validate_claim_review
+    import claimreview.management.commands.export_claimreview as export_module
+    from claimreview.validation import validate_claim_review
 
     def strict_elsewhere(review, **kwargs):
         return validate_claim_review(review, **dict(kwargs, site_domain="elsewhere.example"))

@@ -7,13 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from annotations.claimreview import (
-    build_claim_review,
-    dumps,
-    iter_feed_chunks,
-    iter_jsonl,
-    json_for_script_tag,
-)
+from claimreview.builder import build_claim_review
+from claimreview.writers import dumps, iter_feed_chunks, iter_jsonl, json_for_script_tag
 
 from .helpers import ORG, record
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.claimreview import ParsedReview, build_claim_review, parse_claim_review
 from annotations.models import RatingScale
-from annotations.services_claimreview import ImportRefused, rating_for_review
+from claimreview.builder import build_claim_review
+from claimreview.parser import ParsedReview, parse_claim_review
+from claimreview.services import ImportRefused, rating_for_review
 
 from .helpers import FULL_RECORD, ORG, load_vector
 

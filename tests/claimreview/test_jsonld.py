@@ -10,19 +10,13 @@ import pytest
 from jsonschema import Draft202012Validator
 from pyld.jsonld import JsonLdError
 
-from annotations.claimreview import build_claim_review, build_feed
-from annotations.claimreview_validate import TERMS_PATH
-from annotations.jsonld_expand import (
-    CONTEXT_PATH,
-    JSONLD_DIR,
-    expand_offline,
-    expanded_terms,
-    unknown_terms,
-)
+from claimreview.builder import build_claim_review
+from claimreview.validation import CONTEXT_PATH, SCHEMA_PATH, TERMS_PATH
+from claimreview.writers import build_feed
 
 from .helpers import FULL_RECORD, MINIMAL_RECORD, ORG, load_vector, record
+from .jsonld_expand import expand_offline, expanded_terms, unknown_terms
 
-SCHEMA_PATH = JSONLD_DIR / "claimreview.schema.json"
 SCHEMA_ORG = ("https://schema.org/", "http://schema.org/")
 
 RECORDS = {

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations import services
-from annotations.claimreview_records import iter_review_records, review_record_for_claim
-from annotations.claimreview_validate import validate_claim_review, validate_document
 from annotations.models import Claim, Entity, ReviewState, Verdict
+from claimreview.records import iter_review_records, review_record_for_claim
+from claimreview.validation import validate_claim_review, validate_document
 from tests import factories
 
 from .conftest import CLAIM, publish_verdict

@@ -7,13 +7,14 @@ import json
 
 import pytest
 
-from annotations.claimreview import build_claim_review, build_feed, iter_jsonl
-from annotations.claimreview_validate import (
+from claimreview.builder import build_claim_review
+from claimreview.validation import (
     Issue,
     iter_jsonl_records,
     validate_claim_review,
     validate_document,
 )
+from claimreview.writers import build_feed, iter_jsonl
 
 from .helpers import FULL_RECORD, MINIMAL_RECORD, ORG, VECTORS_DIR, load_vector, vector_files
 

@@ -8,23 +8,24 @@ exits non-zero when any record has an error, so it can gate a publishing pipelin
 from __future__ import annotations
 
 import sys
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from annotations.claimreview_validate import iter_file_records, validate_record
+from claimreview.validation import iter_file_records, validate_record
 
 
 class Command(BaseCommand):
     help = "Validate ClaimReview JSON-LD against Google's fact-check rules and schema.org."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON/JSON-LD/JSONL file, or - for stdin")
         parser.add_argument(
             "--site-domain", help="domain of the site that will carry the markup (checks url)"
         )
         parser.add_argument("--errors-only", action="store_true", help="don't print warnings")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             records = iter_file_records(options["file"], stdin=sys.stdin)
             total = invalid = warned = 0

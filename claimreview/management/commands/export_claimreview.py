@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from annotations.claimreview import (
-    SCHEMA_ORG,
-    ClaimReviewInputError,
-    InvalidClaimReview,
-    ReviewRecord,
-    iter_feed_chunks,
-    iter_jsonl,
-)
-from annotations.claimreview_records import claimreview_org, iter_review_records
-from annotations.claimreview_validate import validate_claim_review
+from claimreview.builder import SCHEMA_ORG, ClaimReviewInputError, ReviewRecord
+from claimreview.records import claimreview_org, iter_review_records
+from claimreview.validation import Issue, validate_claim_review
+from claimreview.writers import InvalidClaimReview, iter_feed_chunks, iter_jsonl
 
 
 def parse_since(value: str) -> date | datetime:
@@ -37,13 +33,13 @@ def parse_since(value: str) -> date | datetime:
 class Command(BaseCommand):
     help = "Export published verdicts as ClaimReview JSON-LD (DataFeed or JSON Lines)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", help="only verdicts published since (ISO date/date-time)")
         parser.add_argument("--article", type=int, help="only this article's verdicts")
         parser.add_argument("--out", default="-", help="output file (default: stdout)")
         parser.add_argument("--format", choices=("feed", "jsonl"), default="feed")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         since = parse_since(options["since"]) if options["since"] else None
         org = claimreview_org()
         fmt = options["format"]
@@ -51,7 +47,7 @@ class Command(BaseCommand):
         inherited = SCHEMA_ORG if fmt == "feed" else None
         self.exported = self.refused = self.warnings = 0
 
-        def validator(review: dict) -> list:
+        def validator(review: dict[str, Any]) -> list[Issue]:
             issues = validate_claim_review(
                 review, site_domain=org.domain, inherited_context=inherited
             )
@@ -68,7 +64,7 @@ class Command(BaseCommand):
                 assert isinstance(exc, ClaimReviewInputError)
                 self.stderr.write(f"  error: {exc}")
 
-        def counted(records):
+        def counted(records: Iterable[ReviewRecord]) -> Iterator[ReviewRecord]:
             for record in records:
                 self.exported += 1
                 yield record
@@ -104,7 +100,7 @@ class Command(BaseCommand):
             raise CommandError(f"{self.refused} record(s) refused; see the messages above")
 
     @staticmethod
-    def _write_atomically(path: Path, chunks) -> None:
+    def _write_atomically(path: Path, chunks: Iterable[str]) -> None:
         """A reader of ``path`` sees the old export or the new one, never half of one."""
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

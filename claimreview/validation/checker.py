@@ -12,60 +12,29 @@ does not process, a key it cannot match); ``warning`` means it is usable but bel
 guidelines (missing recommended properties, a long ``claimReviewed``, legacy shapes).
 
 Runs on every exported record, so it walks plain dicts and avoids pyld and jsonschema.
+Reading documents (feeds, lists, JSON Lines) into records is :mod:`.documents`' job.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, Literal
 
-from .claimreview import (
+from ..builder import (
     CLAIM_REVIEWED_SOFT_LIMIT,
     host_on_site,
     recurring_url_host,
     url_host,
 )
+from .vocabulary import JSONLD_KEYWORDS, context_is_schema_org, vocabulary
 
 Level = Literal["error", "warning"]
-TERMS_PATH = Path(__file__).resolve().parent / "jsonld" / "schemaorg-terms.json"
 
-SCHEMA_ORG_CONTEXTS = frozenset(
-    {
-        "https://schema.org",
-        "https://schema.org/",
-        "http://schema.org",
-        "http://schema.org/",
-        "https://schema.org/docs/jsonldcontext.jsonld",
-        "https://schema.org/docs/jsonldcontext.json",
-        "http://schema.org/docs/jsonldcontext.jsonld",
-        "http://schema.org/docs/jsonldcontext.json",
-    }
-)
-JSONLD_KEYWORDS = frozenset(
-    {
-        "@context",
-        "@type",
-        "@id",
-        "@graph",
-        "@value",
-        "@language",
-        "@list",
-        "@set",
-        "@reverse",
-        "@index",
-        "@direction",
-        "@nest",
-        "@included",
-        "@json",
-    }
-)
 # Keys that are JSON-LD keywords missing their "@" (seen in real De Facto/AFP records).
 KEYWORDS_WITHOUT_AT = {"type": "@type", "id": "@id", "context": "@context", "graph": "@graph"}
 
@@ -144,81 +113,11 @@ class Issue:
         return f"{self.level}: {self.path}: {self.message} [{self.code}]"
 
 
-@dataclass(slots=True)
-class RecordResult:
-    """The verdict for one record of a document (object, list item, feed item, line)."""
-
-    index: int
-    location: str
-    node: Any
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-# --------------------------------------------------------------------------- vocabulary
-
-
-@dataclass(frozen=True, eq=False)
-class Vocabulary:
-    types: frozenset[str]
-    properties: frozenset[str]
-    parents: dict[str, tuple[str, ...]]
-    own_properties: dict[str, frozenset[str]]
-    folded: dict[str, str]  # casefold -> canonical, for types and properties
-
-    ancestors: dict[str, frozenset[str]]  # type -> itself and every supertype
-
-    def is_a(self, type_name: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors.get(type_name, ())
-
-    def any_is_a(self, types: list[str], allowed: tuple[str, ...]) -> bool:
-        ancestors = self.ancestors
-        return any(a in ancestors.get(t, ()) for t in types for a in allowed)
-
-
-@cache
-def vocabulary() -> Vocabulary:
-    """The stored schema.org subset (see annotations/jsonld/regenerate_from_schemaorg.py)."""
-    data = json.loads(TERMS_PATH.read_text(encoding="utf-8"))
-    types = frozenset(data["types"])
-    properties = frozenset(data["properties"])
-    folded = {name.casefold(): name for name in properties}
-    folded.update({name.casefold(): name for name in types})
-    parents = {k: tuple(v["subTypeOf"]) for k, v in data["types"].items()}
-    ancestors: dict[str, frozenset[str]] = {}
-    for name in types:
-        seen, pending = set(), [name]
-        while pending:
-            current = pending.pop()
-            if current not in seen:
-                seen.add(current)
-                pending.extend(parents.get(current, ()))
-        ancestors[name] = frozenset(seen)
-    return Vocabulary(
-        types=types,
-        properties=properties,
-        parents=parents,
-        own_properties={k: frozenset(v["properties"]) for k, v in data["types"].items()},
-        folded=folded,
-        ancestors=ancestors,
-    )
-
-
 # --------------------------------------------------------------------------- helpers
 
 
-def _types_of(node: dict[str, Any]) -> list[str]:
+def types_of(node: dict[str, Any]) -> list[str]:
+    """The node's ``@type`` names as a list, whether it gives one or several."""
     value = node.get("@type")
     if isinstance(value, str):
         return [value]
@@ -236,6 +135,11 @@ def _is_empty(value: Any) -> bool:
     if kind is list or kind is dict:
         return not value
     return False
+
+
+def _untyped(node: dict[str, Any]) -> bool:
+    """No ``@type`` and nothing else that identifies the node (a reference, a literal)."""
+    return "@type" not in node and "type" not in node and "@id" not in node and "@value" not in node
 
 
 def _missing(node: dict[str, Any], keys: Iterable[str]) -> list[str]:
@@ -282,10 +186,6 @@ def _as_number(value: Any) -> tuple[float | None, str | None]:
     return None, f"{value!r} is not a number"
 
 
-def context_is_schema_org(context: Any) -> bool:
-    return isinstance(context, str) and context.strip() in SCHEMA_ORG_CONTEXTS
-
-
 @lru_cache(maxsize=256)
 def _rating_words_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
     """One search for the record's own labels and the usual verdict words."""
@@ -313,66 +213,68 @@ class _Checker:
     def walk(self, node: dict[str, Any], path: str) -> None:
         """Vocabulary and JSON-LD syntax checks on every key of every nested node.
 
-        The hot loop of an export: paths are only formatted when something is reported.
+        The hot loop of an export: paths are only formatted when something is reported,
+        and a known property with a non-blank text value (most keys) costs no call.
         """
-        properties, folded = self.vocab.properties, self.vocab.folded
-        if (
-            "@type" not in node
-            and path != "$"
-            and "type" not in node
-            and "@id" not in node
-            and "@value" not in node
-        ):
+        if "@type" not in node and path != "$" and _untyped(node):
             self.warning(path, "node has no @type", "node-without-type")
+        properties = self.vocab.properties
         for key, value in node.items():
-            if key in properties:
-                pass
-            elif key[:1] == "@":
-                if key == "@context":
-                    continue
-                if key == "@type":
-                    self._check_type_values(value, f"{path}.@type")
-                elif key not in JSONLD_KEYWORDS:
-                    message = f"{key!r} is not a JSON-LD keyword"
-                    self.warning(f"{path}.{key}", message, "unknown-keyword")
-            elif key in KEYWORDS_WITHOUT_AT:
-                code = "type-without-at" if key == "type" else "keyword-without-at"
-                self.error(
-                    f"{path}.{key}",
-                    f"{key!r} is not a keyword; write {KEYWORDS_WITHOUT_AT[key]!r} "
-                    "(Google ignores the node's type otherwise)",
-                    code,
-                )
-            elif key.casefold() in folded:
-                right = folded[key.casefold()]
-                self.error(
-                    f"{path}.{key}",
-                    f"JSON-LD keys are case-sensitive: {key!r} should be {right!r}",
-                    "property-case",
-                )
-            else:
-                message = f"{key!r} is not a schema.org term we know"
-                self.warning(f"{path}.{key}", message, "unknown-term")
-            kind = type(value)
-            if kind is str:
-                if value and not value.isspace():
-                    continue
-            elif kind is dict:
-                if value:
-                    self.walk(value, f"{path}.{key}")
-                    continue
-            elif kind is list:
-                for i, item in enumerate(value):
-                    if type(item) is dict:
-                        self.walk(item, f"{path}.{key}[{i}]")
-                    elif _is_empty(item):
-                        self.warning(f"{path}.{key}[{i}]", "empty value", "empty-value")
-                if value:
-                    continue
-            elif value is not None:
+            if key not in properties and not self._check_key(key, value, path):
                 continue
-            message = "empty value; leave the property out instead"
-            self.warning(f"{path}.{key}", message, "empty-value")
+            if type(value) is not str or not value or value.isspace():
+                self._check_value(key, value, path)
+
+    def _check_key(self, key: str, value: Any, path: str) -> bool:
+        """Report a key that is not a schema.org property; False when its value is not
+        to be walked (``@context``, checked on its own)."""
+        if key[:1] == "@":
+            if key == "@context":
+                return False
+            if key == "@type":
+                self._check_type_values(value, f"{path}.@type")
+            elif key not in JSONLD_KEYWORDS:
+                message = f"{key!r} is not a JSON-LD keyword"
+                self.warning(f"{path}.{key}", message, "unknown-keyword")
+        elif key in KEYWORDS_WITHOUT_AT:
+            code = "type-without-at" if key == "type" else "keyword-without-at"
+            self.error(
+                f"{path}.{key}",
+                f"{key!r} is not a keyword; write {KEYWORDS_WITHOUT_AT[key]!r} "
+                "(Google ignores the node's type otherwise)",
+                code,
+            )
+        elif key.casefold() in self.vocab.folded:
+            right = self.vocab.folded[key.casefold()]
+            self.error(
+                f"{path}.{key}",
+                f"JSON-LD keys are case-sensitive: {key!r} should be {right!r}",
+                "property-case",
+            )
+        else:
+            message = f"{key!r} is not a schema.org term we know"
+            self.warning(f"{path}.{key}", message, "unknown-term")
+        return True
+
+    def _check_value(self, key: str, value: Any, path: str) -> None:
+        """Walk into nested nodes and report empty values (a blank text arrives here too)."""
+        kind = type(value)
+        if kind is dict:
+            if value:
+                self.walk(value, f"{path}.{key}")
+                return
+        elif kind is list:
+            for i, item in enumerate(value):
+                if type(item) is dict:
+                    self.walk(item, f"{path}.{key}[{i}]")
+                elif _is_empty(item):
+                    self.warning(f"{path}.{key}[{i}]", "empty value", "empty-value")
+            if value:
+                return
+        elif kind is not str and value is not None:
+            return
+        message = "empty value; leave the property out instead"
+        self.warning(f"{path}.{key}", message, "empty-value")
 
     def _check_type_values(self, value: Any, path: str) -> None:
         vocab = self.vocab
@@ -428,7 +330,7 @@ class _Checker:
         )
 
     def root_type(self, node: dict[str, Any]) -> None:
-        types = _types_of(node)
+        types = types_of(node)
         if "@type" not in node:
             if "type" not in node:  # "type" is reported by the walk
                 self.error("$", "no @type; must be ClaimReview", "type-missing")
@@ -554,7 +456,7 @@ class _Checker:
                     sub, "author should be an Organization or Person node", "author-not-node"
                 )
                 continue
-            types = _types_of(author)
+            types = types_of(author)
             if types and not self.vocab.any_is_a(types, allowed):
                 self.warning(
                     f"{sub}.@type",
@@ -575,7 +477,7 @@ class _Checker:
         if not isinstance(rating, dict):
             self.error(path, "reviewRating must be a Rating node", "wrong-value-type")
             return
-        types = _types_of(rating)
+        types = types_of(rating)
         if types and not self.vocab.any_is_a(types, ("Rating",)):
             self.warning(f"{path}.@type", f"{types!r} should be Rating", "rating-type")
         self.required(rating, ("alternateName",), path, "Rating")
@@ -584,6 +486,10 @@ class _Checker:
             self.error(f"{path}.alternateName", "alternateName must be text", "wrong-value-type")
         self.recommended(rating, RATING_RECOMMENDED, path, "Rating")
 
+        self.rating_scale(self.rating_numbers(rating, path), path)
+
+    def rating_numbers(self, rating: dict[str, Any], path: str) -> dict[str, float]:
+        """The rating's value and scale bounds that read as numbers, by key."""
         numbers: dict[str, float] = {}
         for key in ("ratingValue", "bestRating", "worstRating"):
             if _is_empty(rating.get(key)):
@@ -599,6 +505,10 @@ class _Checker:
                     "rating-number-as-text",
                 )
             numbers[key] = number
+        return numbers
+
+    def rating_scale(self, numbers: dict[str, float], path: str) -> None:
+        """The value inside its scale, or inside schema.org's default one when unstated."""
         best, worst = numbers.get("bestRating"), numbers.get("worstRating")
         if best is not None and worst is not None and not worst < best:
             self.error(
@@ -617,17 +527,17 @@ class _Checker:
                     f"ratingValue {value:g} is outside [{worst:g}, {best:g}]",
                     "rating-out-of-range",
                 )
-        else:
-            # schema.org's defaults when the scale is not given: 1 (worst) to 5 (best).
-            low = 1.0 if worst is None else worst
-            high = 5.0 if best is None else best
-            if not low <= value <= high:
-                self.warning(
-                    f"{path}.ratingValue",
-                    f"ratingValue {value:g} is outside [{low:g}, {high:g}] (schema.org's default "
-                    "scale is used where bestRating/worstRating are missing)",
-                    "rating-out-of-default-range",
-                )
+            return
+        # schema.org's defaults when the scale is not given: 1 (worst) to 5 (best).
+        low = 1.0 if worst is None else worst
+        high = 5.0 if best is None else best
+        if not low <= value <= high:
+            self.warning(
+                f"{path}.ratingValue",
+                f"ratingValue {value:g} is outside [{low:g}, {high:g}] (schema.org's default "
+                "scale is used where bestRating/worstRating are missing)",
+                "rating-out-of-default-range",
+            )
 
     def appearance(self, value: Any, path: str) -> None:
         if _is_empty(value):
@@ -637,7 +547,7 @@ class _Checker:
             if isinstance(item, str):
                 self.absolute_url(item, sub)
             elif isinstance(item, dict):
-                types = [t for t in _types_of(item) if t in self.vocab.types]
+                types = [t for t in types_of(item) if t in self.vocab.types]
                 if types and not self.vocab.any_is_a(types, ("CreativeWork",)):
                     self.warning(
                         f"{sub}.@type", f"{types!r} is not a CreativeWork", "appearance-type"
@@ -656,7 +566,7 @@ class _Checker:
         if not isinstance(item, dict):
             self.error(path, "itemReviewed must be a Claim node", "wrong-value-type")
             return
-        types = _types_of(item)
+        types = types_of(item)
         if types and "Claim" not in types:
             if "CreativeWork" in types or any(
                 t in self.vocab.types and self.vocab.is_a(t, "CreativeWork") for t in types
@@ -701,159 +611,3 @@ def validate_claim_review(
     check.rating(obj.get("reviewRating"))
     check.item_reviewed(obj.get("itemReviewed"))
     return check.issues
-
-
-# --------------------------------------------------------------------------- documents
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    """One candidate record of a document, before validation.
-
-    ``parse_error`` is set (and ``node`` is ``None``) for a JSONL line that is not JSON.
-    """
-
-    index: int
-    location: str
-    node: Any
-    context: Any = None
-    parse_error: str | None = None
-
-
-def _looks_like_claim_review(node: Any) -> bool:
-    if not isinstance(node, dict):
-        return False
-    types = _types_of(node) or ([node["type"]] if isinstance(node.get("type"), str) else [])
-    return "ClaimReview" in types or "claimReviewed" in node
-
-
-def _is_feed(node: dict[str, Any]) -> bool:
-    return "DataFeed" in _types_of(node) or "dataFeedElement" in node
-
-
-def iter_jsonl_records(lines: Iterable[str], *, start: int = 0) -> Iterator[SourceRecord]:
-    """Records from JSON Lines, one per non-blank line, streaming."""
-    index = start
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            node = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SourceRecord(index, f"line {number}", None, parse_error=f"invalid JSON: {exc}")
-        else:
-            yield SourceRecord(index, f"line {number}", node)
-        index += 1
-
-
-def iter_records(doc: Any) -> Iterator[SourceRecord]:
-    """Every ClaimReview candidate in a single object, a list, an ``@graph``, a DataFeed
-    (items directly or wrapped in DataFeedItem) or JSON Lines text."""
-    if isinstance(doc, bytes):
-        doc = doc.decode("utf-8-sig")
-    if isinstance(doc, str):
-        try:
-            doc = json.loads(doc)
-        except json.JSONDecodeError:
-            yield from iter_jsonl_records(doc.splitlines())
-            return
-    if hasattr(doc, "readline") or (
-        isinstance(doc, list) and doc and all(isinstance(line, str) for line in doc)
-    ):
-        # An open JSONL file or its lines.
-        yield from iter_jsonl_records(doc)
-        return
-    if isinstance(doc, list):
-        index = 0
-        for i, node in enumerate(doc):
-            if isinstance(node, dict) and _is_feed(node):
-                for rec in iter_records(node):
-                    yield SourceRecord(index, f"$[{i}]{rec.location[1:]}", rec.node, rec.context)
-                    index += 1
-            elif _looks_like_claim_review(node) or not isinstance(node, dict):
-                yield SourceRecord(index, f"$[{i}]", node)
-                index += 1
-        return
-    if not isinstance(doc, dict):
-        yield SourceRecord(0, "$", doc)
-        return
-    context = doc.get("@context")
-    if _is_feed(doc):
-        elements = doc.get("dataFeedElement") or []
-        if isinstance(elements, dict):
-            elements = [elements]
-        index = 0
-        for i, element in enumerate(elements):
-            where = f"$.dataFeedElement[{i}]"
-            if isinstance(element, dict) and "DataFeedItem" in _types_of(element):
-                items = element.get("item")
-                if isinstance(items, list):
-                    for j, item in enumerate(items):
-                        yield SourceRecord(index, f"{where}.item[{j}]", item, context)
-                        index += 1
-                else:
-                    yield SourceRecord(index, f"{where}.item", items, context)
-                    index += 1
-            else:
-                yield SourceRecord(index, where, element, context)
-                index += 1
-        return
-    if isinstance(doc.get("@graph"), list):
-        index = 0
-        for i, node in enumerate(doc["@graph"]):
-            if _looks_like_claim_review(node):
-                yield SourceRecord(index, f"$.@graph[{i}]", node, context)
-                index += 1
-        return
-    yield SourceRecord(0, "$", doc)
-
-
-def validate_record(record: SourceRecord, *, site_domain: str | None = None) -> RecordResult:
-    if record.parse_error is not None:
-        issue = Issue("error", "$", record.parse_error, "invalid-json")
-        return RecordResult(record.index, record.location, None, [issue])
-    issues = validate_claim_review(
-        record.node, site_domain=site_domain, inherited_context=record.context
-    )
-    return RecordResult(record.index, record.location, record.node, issues)
-
-
-def iter_validate_document(doc: Any, *, site_domain: str | None = None) -> Iterator[RecordResult]:
-    for record in iter_records(doc):
-        yield validate_record(record, site_domain=site_domain)
-
-
-def validate_document(doc: Any, *, site_domain: str | None = None) -> list[RecordResult]:
-    """Per-record results for a single object, a list, a DataFeed, an ``@graph`` or JSON
-    Lines (given as text). A document with no ClaimReview in it yields one error result,
-    so "nothing to check" never passes as "all valid"."""
-    results = list(iter_validate_document(doc, site_domain=site_domain))
-    if not results:
-        issue = Issue("error", "$", "no ClaimReview found in the document", "no-records")
-        results.append(RecordResult(0, "$", doc, [issue]))
-    return results
-
-
-def iter_file_records(path: str | Path, *, stdin: Any = None) -> Iterator[SourceRecord]:
-    """Records of a file holding a single object, a list, a DataFeed, an ``@graph`` or JSON
-    Lines. ``.jsonl``/``.ndjson`` files (and anything that is not one JSON value) are read
-    line by line, so a large JSONL export is never held in memory; ``-`` reads ``stdin``."""
-    if str(path) == "-":
-        text = stdin.read()
-        yield from iter_records(text)
-        return
-    path = Path(path)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8-sig") as lines:
-            yield from iter_jsonl_records(lines)
-        return
-    with path.open(encoding="utf-8-sig") as fh:
-        try:
-            doc = json.load(fh)
-        except json.JSONDecodeError:
-            doc = None
-    if doc is None:
-        with path.open(encoding="utf-8-sig") as lines:
-            yield from iter_jsonl_records(lines)
-        return
-    yield from iter_records(doc)

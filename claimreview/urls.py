@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views_claimreview as views
+from . import views
 
 app_name = "claimreview"
 

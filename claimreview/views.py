@@ -1,7 +1,7 @@
 """Public, read-only ClaimReview surfaces: the verdict page and the JSON-LD endpoints.
 
 Nothing here needs a session: these are what search engines, fact-check aggregators and
-readers see. Every view goes through :mod:`annotations.claimreview_records`, so only
+readers see. Every view goes through :mod:`claimreview.records`, so only
 published verdicts appear, and an unpublished one is a plain 404 everywhere at once.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,20 +17,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from .claimreview import (
-    ClaimReviewInputError,
-    ReviewRecord,
-    build_claim_review,
-    dumps,
-    iter_feed_chunks,
-    json_for_script_tag,
-)
-from .claimreview_records import claimreview_org, iter_review_records, published_verdicts
+from .builder import ClaimReviewInputError, ReviewRecord, build_claim_review
+from .records import claimreview_org, iter_review_records, published_verdicts
+from .writers import dumps, iter_feed_chunks, json_for_script_tag
 
 logger = logging.getLogger(__name__)
 
 JSONLD = "application/ld+json; charset=utf-8"
-PUBLIC_PAGE = "annotations/verdict_public.html"
+PUBLIC_PAGE = "claimreview/verdict_public.html"
 
 
 def _report_unbuildable(record: ReviewRecord, exc: Exception) -> None:
@@ -38,7 +33,7 @@ def _report_unbuildable(record: ReviewRecord, exc: Exception) -> None:
     logger.warning("ClaimReview for claim %s not served: %s", record.identifier, exc)
 
 
-def _claim_review_or_404(claim_id: int) -> dict:
+def _claim_review_or_404(claim_id: int) -> dict[str, Any]:
     record = next(iter_review_records(claim_id=claim_id), None)
     if record is None:
         raise Http404("No published verdict for this claim")
@@ -81,7 +76,7 @@ def _parse_since(value: str) -> date | datetime:
 
 
 @require_GET
-def claimreview_feed(request: HttpRequest) -> HttpResponse:
+def claimreview_feed(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Every public review as a streamed schema.org DataFeed; ``?since=`` (ISO date or
     date-time) limits it to verdicts published since then."""
     since = None

@@ -2,7 +2,7 @@
 
 Why a separate selector: every public surface (the verdict page, the per-claim and
 per-article endpoints, the feed and the export command) must agree on *which* verdicts are
-public and on how a row becomes a :class:`~annotations.claimreview.ReviewRecord`, and a
+public and on how a row becomes a :class:`~claimreview.builder.ReviewRecord`, and a
 whole-site export must run in constant memory.
 
 Streaming reads rows as tuples (``values_list`` over the same joins ``select_related``
@@ -26,10 +26,11 @@ from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .claimreview import FactCheckOrg, ReviewRecord, SpeakerKind
-from .models import Attribution, Entity, Rating, ReviewState, Verdict
+from annotations.models import Attribution, Entity, Rating, ReviewState, Verdict
 
-# Imported articles carry a synthetic title (annotations/services_claimreview.py); it must
+from .builder import FactCheckOrg, ReviewRecord, SpeakerKind
+
+# Imported articles carry a synthetic title (claimreview/services.py); it must
 # not be published as the headline of the article where the claim appeared.
 IMPORTED_TITLE_PREFIX = "[ClaimReview import] "
 # schema.org: ratingExplanation is "a short explanation (e.g. one to two sentences)"; a
@@ -104,7 +105,7 @@ def review_rows(
     since: date | datetime | None = None,
     article_id: int | None = None,
     claim_id: int | None = None,
-) -> QuerySet[Verdict]:
+) -> QuerySet[Verdict, tuple[Any, ...]]:
     """The export query, oldest publication first so a feed reads as a log."""
     queryset = published_verdicts()
     if since is not None:
@@ -193,7 +194,9 @@ def speakers_for(claim_ids: Iterable[int]) -> dict[int, Speaker]:
     }
 
 
-def _speaker(name: str, start: int, end: int, entities) -> Speaker:
+def _speaker(
+    name: str, start: int, end: int, entities: Iterable[tuple[int, int, str, str]]
+) -> Speaker:
     """The speaker as the NER saw it: the exact span if tagged, else the longest person or
     organisation inside the phrase, else the phrase untyped."""
     inside = [e for e in entities if start <= e[0] and e[1] <= end]

@@ -1,6 +1,7 @@
 """Expand ClaimReview JSON-LD offline and find keys that are not schema.org terms.
 
-Why: expansion is how a JSON-LD consumer really reads our markup, so it is the test that
+A test helper (it needs pyld, a dev-only dependency; nothing in the app uses it). Why:
+expansion is how a JSON-LD consumer really reads our markup, so it is the test that
 our keys mean what we think. Two traps shape this module:
 
 * pyld fetches ``https://schema.org`` over the network by default; tests and servers
@@ -15,17 +16,13 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
-from .claimreview_validate import SCHEMA_ORG_CONTEXTS, vocabulary
-
-JSONLD_DIR = Path(__file__).resolve().parent / "jsonld"
-CONTEXT_PATH = JSONLD_DIR / "schemaorg-context.jsonld"
+from claimreview.validation import CONTEXT_PATH, SCHEMA_ORG_CONTEXTS, vocabulary
 
 SCHEMA_ORG_PREFIXES = ("https://schema.org/", "http://schema.org/")
 

@@ -17,15 +17,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import roles
-from .claimreview import ParsedReview
-from .claimreview_records import IMPORTED_TITLE_PREFIX
-from .models import Entity, Rating, RatingScale, Verdict
-from .services import (
+from annotations import roles
+from annotations.models import AuditVerb, Entity, Rating, RatingScale, Verdict
+from annotations.services import (
     ArticleInput,
     ServiceError,
     article_import,
@@ -34,7 +33,10 @@ from .services import (
     verdict_publish,
     verdict_save,
 )
-from .services.audit import audit_record, snapshot
+from annotations.services.audit import audit_record, snapshot
+
+from .parser import ParsedReview
+from .records import IMPORTED_TITLE_PREFIX
 
 # Verdict words other desks use, mapped onto the position they take on a five-point
 # true/false scale (1 = false … 5 = true) or None for "cannot be rated". Only consulted
@@ -89,12 +91,12 @@ def _norm(label: str) -> str:
 
 
 def _nearest(ratings: list[Rating], target: float, low: float, high: float) -> Rating:
-    numeric = [r for r in ratings if r.value is not None]
-    our_low = min(r.value for r in numeric)
-    our_high = max(r.value for r in numeric)
+    numeric = [(r.value, r) for r in ratings if r.value is not None]
+    our_low = min(value for value, _rating in numeric)
+    our_high = max(value for value, _rating in numeric)
     position = (target - low) / (high - low)
     wanted = our_low + position * (our_high - our_low)
-    return min(numeric, key=lambda r: (abs(r.value - wanted), r.position))
+    return min(numeric, key=lambda pair: (abs(pair[0] - wanted), pair[1].position))[1]
 
 
 def rating_for_review(review: ParsedReview, *, scale: RatingScale) -> RatingMatch:
@@ -159,7 +161,7 @@ _SAFE_SPEAKER = re.compile(r"\S")
 def claimreview_import(
     *,
     review: ParsedReview,
-    actor,
+    actor: User,
     scale: RatingScale | None = None,
     publish: bool = False,
     keep_publication_date: bool = True,
@@ -247,7 +249,7 @@ def claimreview_import(
                 verdict.published_at = published
         audit_record(
             actor=actor,
-            verb="claimreview.import",
+            verb=AuditVerb.CLAIMREVIEW_IMPORT,
             target=verdict,
             article=article,
             after={

@@ -10,22 +10,24 @@ same file imports nothing twice. Exits non-zero when any record was refused.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from annotations.claimreview import parse_claim_review
-from annotations.claimreview_validate import iter_file_records, validate_record
 from annotations.models import RatingScale
 from annotations.services import DuplicateArticle, ServiceError
-from annotations.services_claimreview import claimreview_import, rating_for_review
+from claimreview.parser import parse_claim_review
+from claimreview.services import claimreview_import, rating_for_review
+from claimreview.validation import SourceRecord, iter_file_records, validate_record
 
 
 class Command(BaseCommand):
     help = "Import ClaimReview JSON-LD as claims with verdicts."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON/JSON-LD/JSONL file, or - for stdin")
         parser.add_argument("--user", required=True, help="reviewer (editor with --publish)")
         parser.add_argument(
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--site-domain", help="require review urls on this domain")
         parser.add_argument("--dry-run", action="store_true", help="validate and map only")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             actor = get_user_model().objects.get(username=options["user"])
         except get_user_model().DoesNotExist:
@@ -65,7 +67,9 @@ class Command(BaseCommand):
             raise CommandError(f"no rating scale {name!r}" if name else "no default rating scale")
         return scale
 
-    def _one(self, record, actor, scale, options) -> str:
+    def _one(
+        self, record: SourceRecord, actor: User, scale: RatingScale, options: dict[str, Any]
+    ) -> str:
         where = f"record {record.index + 1} ({record.location})"
         result = validate_record(record, site_domain=options["site_domain"])
         if not result.ok:

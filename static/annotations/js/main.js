@@ -1,0 +1,41 @@
+/*
+ * Reviewer workbench behaviour, one module per behaviour; this entry wires them. Everything
+ * is an enhancement: every control is also a real form or link that works without it.
+ * Loaded as <script type="module">, so it runs once the page is parsed, after htmx.
+ */
+import { onAddSourceClick } from "./article_add.js";
+import { onFlashClick } from "./flash.js";
+import { codePoints, selectionIn } from "./offsets.js";
+import { installReview, onClaimClick, onSourceLinkClick } from "./review.js";
+import { installShortcuts, onHelpClick } from "./shortcuts.js";
+import { installSelection, onSelectionClick, selectionInArticle } from "./selection.js";
+
+// One click listener, asking each behaviour in turn until one says the click was its own:
+// the order decides what a click on nested controls means.
+const clickHandlers = [
+  onSelectionClick,
+  onFlashClick,
+  onSourceLinkClick,
+  onHelpClick,
+  onAddSourceClick,
+  onClaimClick,
+];
+
+document.addEventListener("click", function (ev) {
+  const target = ev.target instanceof Element ? ev.target : null;
+  if (!target) return;
+  for (const handle of clickHandlers) {
+    if (handle(target)) return;
+  }
+});
+
+installSelection();
+installShortcuts();
+installReview();
+
+// Exposed for the browser tests and for debugging offsets by hand.
+window.workbench = {
+  selectionInArticle: selectionInArticle,
+  selectionIn: selectionIn,
+  codePoints: codePoints,
+};
