@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from annotations import services
-from annotations.ingest import parse_article_header
+from annotations.ingest.headers import parse_article_header
+from annotations.ingest.text import TextInputError, decode_text
 from annotations.models import Article, AuditEvent, Source
-from annotations.textio import TextInputError, decode_text
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed"
 SEED_ARTICLE = SEED / "article_express_gazette_2026-01-27.txt"
@@ -144,7 +144,9 @@ GOOD = json.dumps(
         "sources": [{"name": "S", "text": "Source text.", "date": "2025-12-31"}],
     }
 )
-GOOD2 = json.dumps({"text": "Headline two\n\nSecond article text."})
+GOOD2 = json.dumps(
+    {"title": "Headline two", "text": "The Daily Test\nMonday, March 2, 2026\n\nSecond text."}
+)
 
 
 @pytest.mark.django_db
@@ -154,6 +156,8 @@ def test_import_batch_imports_every_line(tmp_path):
     one = Article.objects.get(title="One")
     assert one.published_on == date(2026, 1, 2)
     assert one.sources.get().published_on == date(2025, 12, 31)
+    two = Article.objects.get(title="Headline two")  # outlet and date left blank: masthead
+    assert (two.outlet, two.published_on) == ("The Daily Test", date(2026, 3, 2))
 
 
 @pytest.mark.django_db
@@ -162,24 +166,36 @@ def test_a_malformed_batch_line_rejects_the_batch_naming_the_line(tmp_path):
     with pytest.raises(CommandError) as info:
         call_command("import_batch", _batch(tmp_path, lines), "--no-queue")
     message = str(info.value)
-    assert "nothing imported" in message
-    assert "line 2: malformed JSON" in message
-    assert 'line 4: "text" is missing' in message
+    assert message.startswith("Nothing was imported: 2 bad line(s).")
+    assert "Line 2: not valid JSON" in message
+    assert "Line 4: “text” is missing or empty" in message
     assert Article.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_a_duplicate_inside_a_batch_rolls_back_earlier_lines(tmp_path):
-    with pytest.raises(CommandError, match="Line 2: This text was already imported"):
+def test_a_duplicate_inside_a_batch_is_refused_naming_both_lines(tmp_path):
+    with pytest.raises(CommandError, match="Line 2: same article text as line 1"):
         call_command("import_batch", _batch(tmp_path, [GOOD, GOOD]), "--no-queue")
     assert Article.objects.count() == 0
 
 
 @pytest.mark.django_db
+def test_a_text_already_in_the_database_rolls_back_earlier_lines(tmp_path):
+    call_command("import_batch", _batch(tmp_path, [GOOD2]), "--no-queue")
+    with pytest.raises(CommandError, match="Line 2: This text was already imported"):
+        call_command("import_batch", _batch(tmp_path, [GOOD, GOOD2]), "--no-queue")
+    assert list(Article.objects.values_list("title", flat=True)) == ["Headline two"]
+
+
+@pytest.mark.django_db
 def test_batch_with_bad_date_and_empty_source_is_reported(tmp_path):
     bad = json.dumps({"text": "x y z", "date": "yesterday", "sources": [{"text": ""}]})
-    with pytest.raises(CommandError, match="line 1"):
+    with pytest.raises(CommandError) as info:
         call_command("import_batch", _batch(tmp_path, [bad]), "--no-queue")
+    message = str(info.value)
+    assert "Line 1: “title” is missing or empty" in message
+    assert "“date” 'yesterday' is not a date" in message
+    assert "source 1: “text” is missing or empty" in message
 
 
 @pytest.mark.django_db

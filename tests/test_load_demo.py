@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from annotations.claimreview_records import review_record_for_claim
 from annotations.models import (
     Article,
     Attribution,
@@ -20,6 +19,7 @@ from annotations.models import (
     Quantity,
     Verdict,
 )
+from claimreview.records import review_record_for_claim
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]
 

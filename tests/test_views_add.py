@@ -3,7 +3,6 @@ imported whole or not at all."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date
 
@@ -58,17 +57,14 @@ def test_paste_with_blank_title_takes_masthead_and_headline(client, reviewer):
     assert AuditEvent.objects.filter(verb="article.import", actor=reviewer).exists()
 
 
-def test_source_header_gives_name_and_date_when_the_layout_helper_exists(client, reviewer):
+def test_source_header_gives_name_and_date(client, reviewer):
     client.force_login(reviewer)
     client.post(
         "/articles/new/",
         {"title": "T", "text": factories.ARTICLE_TEXT, "sources-0-text": SOURCE, **management()},
     )
     source = Article.objects.get().sources.get()
-    if importlib.util.find_spec("annotations.nlp.layout") is None:
-        assert (source.name, source.published_on) == ("", None)
-    else:
-        assert (source.name, source.published_on) == ("CaliToday", date(2025, 9, 22))
+    assert (source.name, source.published_on) == ("CaliToday", date(2025, 9, 22))
 
 
 def test_upload_files(client, reviewer):

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotations import services
-from annotations.importers import article_input, source_input
-from annotations.ingest import parse_date
-from annotations.textio import TextInputError, read_text_file
+from annotations.ingest.headers import parse_date
+from annotations.ingest.inputs import article_input, source_input
+from annotations.ingest.text import TextInputError, read_text_file
 
 
 class Command(BaseCommand):
     help = "Import an article text file with the sources it cites, and queue pre-annotation."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("article")
         parser.add_argument("--source", action="append", default=[], metavar="FILE")
         parser.add_argument("--title", default="")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", default="", help="publication date, YYYY-MM-DD")
         parser.add_argument("--no-queue", action="store_true", help="don't pre-annotate")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         limit = settings.FACTCHECK_MAX_TEXT_BYTES
         published = None
         if options["date"]:

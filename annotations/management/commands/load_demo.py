@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -16,10 +18,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from annotations import services
-from annotations.importers import article_input, source_input
+from annotations.ingest.inputs import article_input, source_input
+from annotations.ingest.text import read_text_file
 from annotations.models import Article, Claim, Flag, Rating, RatingScale
 from annotations.services.articles import content_hash
-from annotations.textio import read_text_file
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seed"
 SEED_ARTICLE = SEED_DIR / "article_express_gazette_2026-01-27.txt"
@@ -30,14 +32,14 @@ DEMO_USERS = {
 }
 
 
-def _credentials_file():
+def _credentials_file() -> Path:
     return settings.VAR_DIR / "demo_credentials.json"
 
 
 class Command(BaseCommand):
     help = "Load the seed article pair, pre-annotated, with a demo reviewer and editor."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         users = self._users()
         article = self._seed_article()
         self._demo_verdict(article, users["demo-editor"])

@@ -3,6 +3,10 @@
 Runs the same pipeline as the Celery task and prints the contract JSON
 (docs: preannotation-contract.md); it writes nothing to the database, so it is safe to point at
 any text, and every scoring tool can read its output.
+
+Its batch format is not the import format (``ingest.jsonl``): lines carry an "id", a bad line
+becomes an error object in the output instead of rejecting the batch, and nothing is stored.
+Texts and source headers are read through ``annotations.ingest`` like every other input.
 """
 
 from __future__ import annotations
@@ -10,32 +14,85 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from annotations.textio import TextInputError, check_text, read_text_file
+from annotations.ingest.headers import parse_source_header
+from annotations.ingest.text import TextInputError, check_text, read_text_file
 
+if TYPE_CHECKING:
+    from spacy.language import Language
 
-def _source_doc(sid: str, text: str, *, name=None, date=None, path=None):
-    from annotations.nlp.layout import parse_source_header
     from annotations.nlp.types import SourceDoc
 
-    header_name, header_date = parse_source_header(text)
-    return SourceDoc(sid, text, name or header_name, date or header_date, path)
+
+def _source_doc(
+    sid: str,
+    text: str,
+    *,
+    name: str | None = None,
+    date: str | None = None,
+    path: str | None = None,
+) -> SourceDoc:
+    """A source for the pipeline; its citation header fills a missing name and date."""
+    from annotations.nlp.types import SourceDoc
+
+    header = parse_source_header(text)
+    return SourceDoc(sid, text, name or header.name or None, date or header.iso_date, path)
+
+
+@dataclass(frozen=True)
+class _BatchLine:
+    """One non-blank input line: the document to annotate, or why it cannot be."""
+
+    id: object
+    doc: tuple[str, list[SourceDoc]] | None
+    error: str = ""
+
+
+def _line_sources(obj: dict[str, Any], label: str, limit: int) -> list[SourceDoc]:
+    raw = obj.get("sources") or []
+    if not isinstance(raw, list):
+        raise ValueError("sources must be a list")
+    sources = []
+    for i, s in enumerate(raw, start=1):
+        if not isinstance(s, dict):
+            raise ValueError("each source must be an object")
+        text = check_text(s.get("text"), label=f"{label} source {i}", max_bytes=limit)
+        sources.append(
+            _source_doc(str(s.get("id") or f"s{i}"), text, name=s.get("name"), date=s.get("date"))
+        )
+    return sources
+
+
+def _batch_line(number: int, line: str, limit: int) -> _BatchLine:
+    doc_id: object = None
+    label = f"line {number}"
+    try:
+        obj = json.loads(line)
+        if not isinstance(obj, dict):
+            raise ValueError("a line must be a JSON object")
+        doc_id = obj.get("id")
+        text = check_text(obj.get("text"), label=f"{label} text", max_bytes=limit)
+        return _BatchLine(doc_id, (text, _line_sources(obj, label, limit)))
+    except (ValueError, TextInputError) as exc:
+        return _BatchLine(doc_id, None, str(exc).splitlines()[0])
 
 
 class Command(BaseCommand):
     help = "Pre-annotate an article (or a JSONL batch) and print the contract JSON; no DB writes."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("article", nargs="?", help="UTF-8 text file of the article")
         parser.add_argument("--source", action="append", default=[], metavar="FILE")
         parser.add_argument("--batch", metavar="IN.jsonl", help="one document a line")
         parser.add_argument("--json", action="store_true", help="print contract JSON (default)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["article"]) == bool(options["batch"]):
             raise CommandError("give either ARTICLE or --batch IN.jsonl")
         if options["batch"]:
@@ -60,7 +117,7 @@ class Command(BaseCommand):
         out = to_contract(result, article_path=options["article"])
         self.stdout.write(json.dumps(out, ensure_ascii=False))
 
-    def _nlp(self):  # a spaCy Language
+    def _nlp(self) -> Language:
         from annotations.nlp.pipeline import load_pipeline
 
         try:
@@ -69,7 +126,10 @@ class Command(BaseCommand):
             raise CommandError(f"cannot load spaCy model: {exc}".splitlines()[0]) from None
 
     def _batch(self, path: str) -> int:
-        """One contract object per input line, in order; a bad line becomes an error object."""
+        """One contract object per input line, in order; a bad line becomes an error object.
+
+        Returns how many lines failed.
+        """
         from annotations.nlp.contract import to_contract
         from annotations.nlp.preannotate import preannotate_many
 
@@ -77,53 +137,21 @@ class Command(BaseCommand):
         if not batch.is_file():
             raise CommandError(f"{path}: no such file")
         nlp = self._nlp()
-        limit = settings.FACTCHECK_MAX_TEXT_BYTES
-        parsed: list[tuple[object, object]] = []  # (id, (text, sources)) or (id, error)
-        errors: dict[int, str] = {}
         try:
             lines = batch.read_text(encoding="utf-8").splitlines()
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path} is not valid UTF-8 (bad byte at {exc.start})") from None
-        for n, line in enumerate(lines):
-            if not line.strip():
-                continue
-            doc_id: object = None
-            try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError("a line must be a JSON object")
-                doc_id = obj.get("id")
-                text = check_text(obj.get("text"), label=f"line {n + 1} text", max_bytes=limit)
-                sources = []
-                for i, s in enumerate(obj.get("sources") or [], start=1):
-                    if not isinstance(s, dict):
-                        raise ValueError("each source must be an object")
-                    stext = check_text(
-                        s.get("text"), label=f"line {n + 1} source {i}", max_bytes=limit
-                    )
-                    sources.append(
-                        _source_doc(
-                            str(s.get("id") or f"s{i}"),
-                            stext,
-                            name=s.get("name"),
-                            date=s.get("date"),
-                        )
-                    )
-                parsed.append((doc_id, (text, sources)))
-            except (ValueError, TextInputError) as exc:
-                errors[len(parsed)] = str(exc).splitlines()[0]
-                parsed.append((doc_id, None))
+        limit = settings.FACTCHECK_MAX_TEXT_BYTES
+        rows = [_batch_line(n, line, limit) for n, line in enumerate(lines, 1) if line.strip()]
 
-        def good() -> Iterator[tuple[str, list]]:
-            for _, item in parsed:
-                if item is not None:
-                    yield item
+        def good() -> Iterator[tuple[str, list[SourceDoc]]]:
+            yield from (row.doc for row in rows if row.doc is not None)
 
         results = preannotate_many(good(), nlp=nlp)
-        for idx, (doc_id, item) in enumerate(parsed):
-            if item is None:
-                row = {"id": doc_id, "error": errors[idx]}
+        for row in rows:
+            if row.doc is None:
+                out = {"id": row.id, "error": row.error}
             else:
-                row = {"id": doc_id, **to_contract(next(results))}
-            self.stdout.write(json.dumps(row, ensure_ascii=False))
-        return len(errors)
+                out = {"id": row.id, **to_contract(next(results))}
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+        return sum(1 for row in rows if row.doc is None)

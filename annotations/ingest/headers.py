@@ -1,6 +1,8 @@
-"""Reading what an article file tells about itself: masthead (outlet, date), headline and the
-trailing list of sources.
+"""Reading what a text tells about itself: an article's masthead (outlet, date), headline and
+trailing list of sources, and a source's citation header ("CaliToday (22/9/2025): …").
 
+Every ingest path (the add form, ``import_article``, the JSONL batch, ``load_demo`` and the
+``preannotate`` command) reads headers through here, so the same text gets the same metadata.
 Pure Python (no Django) so that it can be tested on strings. Nothing here changes the text:
 the article is stored exactly as given and these are only metadata suggestions.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from annotations.nlp import layout
 
 _DATE_FORMATS = (
     "%A, %B %d, %Y",
@@ -56,6 +60,8 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def parse_article_header(text: str) -> ArticleHeader:
+    """Outlet and date from a masthead in the first lines, the headline after it (or the first
+    line), and where a trailing "Sources" section starts."""
     lines = _lines(text)
     nonempty = [(pos, line.strip()) for pos, line in lines if line.strip()]
     outlet, published, title_index = "", None, 0
@@ -72,7 +78,8 @@ def parse_article_header(text: str) -> ArticleHeader:
     if not title and nonempty:
         title = nonempty[0][1]
 
-    body_end, cited = len(text), ()
+    body_end = len(text)
+    cited: tuple[str, ...] = ()
     for index in range(len(lines) - 1, -1, -1):
         pos, line = lines[index]
         if _SOURCES_HEADING.match(line):
@@ -86,3 +93,31 @@ def parse_article_header(text: str) -> ArticleHeader:
         body_end=body_end,
         cited=cited,
     )
+
+
+@dataclass(frozen=True)
+class SourceHeader:
+    """A source's citation header; ``name`` is "" and ``iso_date`` None when not found."""
+
+    name: str
+    iso_date: str | None  # as the NLP layer reads it: yyyy-mm-dd, or only yyyy-mm / yyyy
+
+    @property
+    def published_on(self) -> date | None:
+        """The date for the database, which only takes a full day: "Sept 2025" gives None."""
+        if self.iso_date is None or len(self.iso_date) != 10:
+            return None
+        try:
+            return date.fromisoformat(self.iso_date)
+        except ValueError:
+            return None
+
+
+def parse_source_header(text: str) -> SourceHeader:
+    """Read "CaliToday (22/9/2025): …" as name and date.
+
+    The pattern itself lives in the NLP layout, which also needs it to treat the header as page
+    furniture; reading it through here keeps one recogniser for stored metadata and analysis.
+    """
+    name, iso_date = layout.parse_source_header(text)
+    return SourceHeader(name=(name or "").strip(), iso_date=iso_date)

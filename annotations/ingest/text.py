@@ -1,7 +1,8 @@
 """Turning uploaded or file bytes into article text, or a clear refusal.
 
-No Django import: the import commands, the upload forms and the ``preannotate`` command all
-read text through here, so the same bad file gets the same message everywhere.
+No Django import: the import commands, the upload forms, the JSONL batch parser, the services
+and the ``preannotate`` command all read text through here, so the same bad file gets the same
+message everywhere.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def decode_text(data: bytes, *, label: str = "input", max_bytes: int = DEFAULT_M
     return check_text(text, label=label, max_bytes=max_bytes)
 
 
-def check_text(text: str, *, label: str = "input", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+def check_text(text: object, *, label: str = "input", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Validate text that is already a ``str`` (pasted into a form, or from JSON)."""
     if not isinstance(text, str):
         raise TextInputError(f"{label} must be text, got {type(text).__name__}")
