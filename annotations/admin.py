@@ -6,7 +6,9 @@ Admin edits go through ``AuditedAdmin`` so they leave the same audit trail as th
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 
 from . import services
 from .models import (
@@ -14,6 +16,7 @@ from .models import (
     Article,
     Attribution,
     AuditEvent,
+    AuditVerb,
     Claim,
     Entity,
     EvidenceLink,
@@ -25,6 +28,11 @@ from .models import (
     Verdict,
 )
 from .services.audit import audit_record
+
+
+def _actor(request: HttpRequest) -> User | None:
+    """The admin only serves signed-in staff; the check is for the type checker."""
+    return request.user if isinstance(request.user, User) else None
 
 
 def _jsonable(obj) -> dict:
@@ -55,8 +63,8 @@ class AuditedAdmin(admin.ModelAdmin):
             before = _jsonable(type(obj).objects.get(pk=obj.pk))
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=request.user,
-            verb="admin.change" if change else "admin.add",
+            actor=_actor(request),
+            verb=AuditVerb.ADMIN_CHANGE if change else AuditVerb.ADMIN_ADD,
             target=obj,
             article=_article_of(obj),
             before=before,
@@ -65,8 +73,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         audit_record(
-            actor=request.user,
-            verb="admin.delete",
+            actor=_actor(request),
+            verb=AuditVerb.ADMIN_DELETE,
             target=obj,
             article=None if isinstance(obj, Article) else _article_of(obj),
             before=_jsonable(obj),
@@ -95,7 +103,7 @@ class ClaimInline(admin.TabularInline):
 @admin.action(description="Re-run pre-annotation")
 def rerun_preannotation(modeladmin, request, queryset):
     for article in queryset:
-        services.run_queue(article=article, actor=request.user)
+        services.run_queue(article=article, actor=_actor(request))
     messages.success(request, f"Queued pre-annotation for {queryset.count()} article(s).")
 
 

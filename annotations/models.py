@@ -410,11 +410,46 @@ class Verdict(models.Model):
         return f"{self.rating} — {self.claim}"
 
 
+class AuditVerb(models.TextChoices):
+    """Every kind of change the audit trail records. The label is the history screen's
+    phrase after the actor's name ("rita confirmed the claim")."""
+
+    ARTICLE_IMPORT = "article.import", "imported the article"
+    ARTICLE_BATCH_IMPORT = "article.batch_import", "imported a batch"
+    ARTICLE_ASSIGN = "article.assign", "changed the assignment"
+    ARTICLE_REVIEW_STARTED = "article.review_started", "started the review"
+    ARTICLE_REVIEWED = "article.reviewed", "marked the article reviewed"
+    ARTICLE_PUBLISHED = "article.published", "published the article"
+    ARTICLE_UNPUBLISHED = "article.unpublished", "unpublished the article"
+    PREANNOTATION_QUEUE = "preannotation.queue", "queued pre-annotation"
+    PREANNOTATION_STORE = "preannotation.store", "stored pre-annotation"
+    PREANNOTATION_FAIL = "preannotation.fail", "pre-annotation failed"
+    CLAIM_CONFIRM = "claim.confirm", "confirmed the claim"
+    CLAIM_REJECT = "claim.reject", "rejected the claim"
+    CLAIM_REOPEN = "claim.reopen", "reopened the claim"
+    CLAIM_CORRECT = "claim.correct", "corrected the claim's span"
+    CLAIM_STATEMENT = "claim.statement", "edited the claim statement"
+    CLAIM_ADD = "claim.add", "added a claim"
+    ATTRIBUTION_CONFIRM = "attribution.confirm", "confirmed an attribution"
+    ATTRIBUTION_REJECT = "attribution.reject", "rejected an attribution"
+    ATTRIBUTION_CORRECT = "attribution.correct", "corrected an attribution"
+    ATTRIBUTION_ADD = "attribution.add", "added an attribution"
+    FLAG_DISMISS = "flag.dismiss", "dismissed a flag"
+    VERDICT_CREATE = "verdict.create", "gave a verdict"
+    VERDICT_UPDATE = "verdict.update", "updated the verdict"
+    VERDICT_PUBLISH = "verdict.publish", "published the verdict"
+    VERDICT_UNPUBLISH = "verdict.unpublish", "unpublished the verdict"
+    CLAIMREVIEW_IMPORT = "claimreview.import", "imported a ClaimReview"
+    ADMIN_ADD = "admin.add", "added it in the admin console"
+    ADMIN_CHANGE = "admin.change", "changed it in the admin console"
+    ADMIN_DELETE = "admin.delete", "deleted it in the admin console"
+
+
 class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    verb = models.CharField(max_length=60)
+    verb = models.CharField(max_length=60, choices=AuditVerb.choices)
     target_type = models.CharField(max_length=40)
     target_id = models.BigIntegerField(null=True)
     # Denormalised so an article's history is one indexed query.

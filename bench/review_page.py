@@ -61,13 +61,12 @@ def main() -> None:
         from django.test import Client
 
         from annotations.models import Claim
-        from tests import factories
-        from tests.e2e import scenario
+        from tests import factories, scenarios
 
         user = factories.user("bench", role="editor")
         rows = []
         for n in sorted({10, args.claims}):
-            article = scenario.many_claims(n)
+            article = scenarios.many_claims(n)
             claims = list(Claim.objects.filter(article=article).order_by("start"))
             client = Client()
             client.force_login(user)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from annotations import services
-from annotations.models import Article, AuditEvent, Claim, Flag, Rating, ReviewState
+from annotations.models import (
+    Article,
+    AuditEvent,
+    AuditVerb,
+    Claim,
+    Flag,
+    Rating,
+    ReviewState,
+)
+from annotations.services.audit import audit_record
 from annotations.spans import SpanError
 from tests import factories
 
@@ -211,3 +223,80 @@ def test_review_actions_on_a_failed_article_move_it_into_review(article, claim, 
     Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED)
     services.claim_confirm(claim_id=claim.pk, actor=reviewer, version=1)
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+# --- the audit trail's verbs ----------------------------------------------------------------
+
+SERVICES_DIR = Path(__file__).resolve().parents[1] / "annotations" / "services"
+
+
+def test_every_verb_a_review_flow_records_is_an_audit_verb(article, claim, reviewer, editor):
+    body = article.body
+    services.article_assign(article=article, assignee=reviewer, actor=editor)
+    services.claim_set_statement(claim_id=claim.pk, statement="Spent", actor=reviewer, version=1)
+    services.claim_correct(
+        claim_id=claim.pk, start=claim.start, end=claim.end - 8, actor=reviewer, version=2
+    )
+    services.claim_reject(claim_id=claim.pk, actor=reviewer, version=3)
+    services.claim_reopen(claim_id=claim.pk, actor=reviewer, version=4)
+    services.claim_confirm(claim_id=claim.pk, actor=reviewer, version=5)
+    added = services.claim_add(
+        article=article,
+        start=body.index("According"),
+        end=body.index(" compared"),
+        actor=reviewer,
+    )
+    cue = (body.index("said"), body.index("said") + 4)
+    content = (body.index("The city council"), body.index(", the mayor"))
+    attribution = services.attribution_add(
+        article=article, actor=reviewer, cue=cue, content=content
+    )
+    services.attribution_correct(
+        attribution_id=attribution.pk, actor=reviewer, version=1, speaker=(cue[0] - 10, cue[0] - 1)
+    )
+    services.attribution_confirm(attribution_id=attribution.pk, actor=reviewer, version=2)
+    services.attribution_reject(attribution_id=attribution.pk, actor=reviewer, version=3)
+    flag = Flag.objects.create(claim=claim, type="number_mismatch", article_text="$4.2 million")
+    services.flag_dismiss(flag_id=flag.pk, reason="Rounded", actor=editor)
+    verdict = services.verdict_save(claim=added, rating=_rating(), rationale="r", actor=reviewer)
+    verdict = services.verdict_save(
+        claim=added, rating=_rating("False"), rationale="r2", actor=reviewer, version=1
+    )
+    services.verdict_publish(verdict=verdict, actor=editor)
+    services.verdict_unpublish(verdict=verdict, actor=editor)
+    services.article_mark_reviewed(article=article, actor=reviewer)
+    services.run_queue(article=article, actor=reviewer)
+
+    stored = set(AuditEvent.objects.values_list("verb", flat=True))
+    assert stored <= set(AuditVerb.values)
+    assert len(stored) >= 20  # the flow above reaches nearly every verb
+
+
+def test_audit_record_refuses_a_verb_that_is_not_a_member(article, reviewer):
+    with pytest.raises(ValueError, match="claim.eaten"):
+        audit_record(actor=reviewer, verb="claim.eaten", target=article)  # type: ignore[arg-type]
+    assert not AuditEvent.objects.filter(verb="claim.eaten").exists()
+
+
+def _verb_arguments(path: Path) -> list[tuple[int, ast.expr]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.lineno, keyword.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "verb"
+    ]
+
+
+def test_services_name_verbs_by_audit_verb_member_never_by_string():
+    found = 0
+    for path in sorted(SERVICES_DIR.glob("*.py")):
+        for line, value in _verb_arguments(path):
+            found += 1
+            where = f"{path.name}:{line}"
+            assert not isinstance(value, ast.Constant | ast.JoinedStr), where
+            for node in ast.walk(value):
+                if isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "AuditVerb":
+                    assert node.attr in AuditVerb.__members__, where
+    assert found >= 20

@@ -19,8 +19,7 @@ from annotations.models import (
     ReviewState,
     Verdict,
 )
-from tests import factories
-from tests.e2e import scenario
+from tests import factories, scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def seed():
-    return scenario.build()
+    return scenarios.build()
 
 
 @pytest.fixture
@@ -213,7 +212,7 @@ def test_add_claim_plain_post_redirects_to_it(rita, seed):
 
 
 def test_edit_speaker_by_selection(rita, seed):
-    s, e = scenario.span(seed.article.body, "Friedrich Naumann Foundation")
+    s, e = scenarios.span(seed.article.body, "Friedrich Naumann Foundation")
     response = rita.post(
         f"/attributions/{seed.attribution.pk}/edit/",
         {"version": 1, "claim": seed.arms.pk, "part": "speaker", "start": s, "end": e},
@@ -240,7 +239,7 @@ def test_edit_speaker_by_suggested_entity(rita, seed):
 
 
 def test_entity_from_another_article_is_refused(rita, seed):
-    other = scenario.build(body=scenario.ARTICLE + "\nOther copy.\n")
+    other = scenarios.build(body=scenarios.ARTICLE + "\nOther copy.\n")
     entity = Entity.objects.filter(article=other.article).first()
     response = rita.post(
         f"/attributions/{seed.attribution.pk}/edit/",
@@ -259,7 +258,7 @@ def test_clear_speaker_and_edit_content(rita, seed):
     )
     assert response.status_code == 200
     assert Attribution.objects.get(pk=seed.attribution.pk).speaker_start is None
-    s, e = scenario.span(seed.article.body, "North Korea has delivered arms to Russia")
+    s, e = scenarios.span(seed.article.body, "North Korea has delivered arms to Russia")
     response = rita.post(
         f"/attributions/{seed.attribution.pk}/edit/",
         {"version": 2, "claim": seed.arms.pk, "part": "content", "start": s, "end": e},
@@ -273,7 +272,7 @@ def test_clear_speaker_and_edit_content(rita, seed):
 
 def test_attribution_conflict_is_409(rita, seed, editor):
     services.attribution_confirm(attribution_id=seed.attribution.pk, actor=editor, version=1)
-    s, e = scenario.span(seed.article.body, "Friedrich Naumann Foundation")
+    s, e = scenarios.span(seed.article.body, "Friedrich Naumann Foundation")
     response = rita.post(
         f"/attributions/{seed.attribution.pk}/edit/",
         {"version": 1, "claim": seed.arms.pk, "part": "speaker", "start": s, "end": e},
@@ -301,9 +300,9 @@ def test_attribution_confirm_and_reject(rita, seed):
 
 def test_add_attribution_from_selections(rita, seed):
     body = seed.article.body
-    cue = scenario.span(body, "notes")
-    content = scenario.span(body, "North Korea supplied weapons since 2023")
-    speaker = scenario.span(body, "The report")
+    cue = scenarios.span(body, "notes")
+    content = scenarios.span(body, "North Korea supplied weapons since 2023")
+    speaker = scenarios.span(body, "The report")
     response = rita.post(
         f"/articles/{seed.article.pk}/attributions/",
         {

@@ -10,10 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations import selectors
-from annotations.models import Claim
-from tests import factories
-from tests.e2e import scenario
+from annotations.models import AuditEvent, AuditVerb, Claim
+from tests import factories, scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +83,7 @@ def test_outsider_without_role_gets_403(client, outsider, article):
 
 
 def test_it_shows_claims_flags_evidence_and_attribution(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     client.force_login(reviewer)
     response = client.get(f"/articles/{seed.article.pk}/?claim={seed.arms.pk}")
     assert response.status_code == 200
@@ -105,7 +103,7 @@ def test_it_shows_claims_flags_evidence_and_attribution(client, reviewer):
 
 
 def test_it_opens_the_first_pending_claim_by_default(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     Claim.objects.filter(pk=seed.arms.pk).update(review_state="confirmed")
     client.force_login(reviewer)
     html = client.get(f"/articles/{seed.article.pk}/").content.decode()
@@ -135,27 +133,6 @@ def test_hostile_text_is_escaped_and_every_offset_is_exact(client, reviewer):
         assert claim.start in starts
 
 
-def test_segments_split_overlapping_and_nested_spans():
-    text = "0123456789"
-    outer = Claim(pk=1, start=0, end=8, support="supported", review_state="pending")
-    inner = Claim(pk=2, start=2, end=5, support="contradicted", review_state="confirmed")
-    cross = Claim(pk=3, start=6, end=10, support="not_found", review_state="pending")
-    marks = selectors.build_marks([outer, inner, cross], [], [])
-    segments = selectors.build_segments(text, marks)
-    assert [(s.start, s.end) for s in segments] == [(0, 2), (2, 5), (5, 6), (6, 8), (8, 10)]
-    assert [s.claim_ids for s in segments] == ["1", "1 2", "1", "1 3", "3"]
-    # The innermost claim gives the colour.
-    assert segments[1].primary is inner and "sup-contradicted" in segments[1].css
-    assert "nest" in segments[1].css and "nest" not in segments[0].css
-    assert segments[3].primary is cross
-
-
-def test_segments_ignore_spans_outside_the_text():
-    marks = [selectors.Mark(5, 99, "claim", 1, Claim(pk=1, start=5, end=99))]
-    segments = selectors.build_segments("short", marks)
-    assert [(s.start, s.end, s.claims) for s in segments] == [(0, 5, ())]
-
-
 def _review_queries(client, article) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"/articles/{article.pk}/")
@@ -166,7 +143,7 @@ def _review_queries(client, article) -> int:
 def test_review_page_queries_do_not_grow_with_claims(
     client, reviewer, django_assert_max_num_queries
 ):
-    small, large = scenario.many_claims(10), scenario.many_claims(300)
+    small, large = scenarios.many_claims(10), scenarios.many_claims(300)
     client.force_login(reviewer)
     _review_queries(client, small)  # warm the session and content types
     baseline = _review_queries(client, small)
@@ -179,7 +156,7 @@ def test_review_page_queries_do_not_grow_with_claims(
 def test_htmx_panel_queries_do_not_grow_with_claims(
     client, reviewer, django_assert_max_num_queries
 ):
-    small, large = scenario.many_claims(10), scenario.many_claims(300)
+    small, large = scenarios.many_claims(10), scenarios.many_claims(300)
     client.force_login(reviewer)
     first_small = small.claims.order_by("start").first()
     first_large = large.claims.order_by("start").first()
@@ -194,7 +171,7 @@ def test_htmx_panel_queries_do_not_grow_with_claims(
 
 
 def test_claim_detail_returns_only_the_panel_for_htmx(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     client.force_login(reviewer)
     response = client.get(f"/claims/{seed.aid.pk}/", HTTP_HX_REQUEST="true")
     html = response.content.decode()
@@ -204,7 +181,7 @@ def test_claim_detail_returns_only_the_panel_for_htmx(client, reviewer):
 
 
 def test_claim_detail_without_htmx_redirects_to_the_page(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     client.force_login(reviewer)
     response = client.get(f"/claims/{seed.aid.pk}/")
     assert response.status_code == 302
@@ -212,13 +189,23 @@ def test_claim_detail_without_htmx_redirects_to_the_page(client, reviewer):
 
 
 def test_article_history_lists_who_what_when(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     client.force_login(reviewer)
     client.post(f"/claims/{seed.aid.pk}/confirm/", {"version": 1})
     html = client.get(f"/articles/{seed.article.pk}/history/").content.decode()
     assert "confirmed the claim" in html
     assert "rita" in html
     assert '<del dir="auto">pending</del> → <ins dir="auto">confirmed</ins>' in html
+
+
+def test_history_names_each_verb_and_shows_an_unknown_one_as_stored(client, reviewer, article):
+    AuditEvent.objects.create(verb=AuditVerb.ADMIN_CHANGE, target_type="article", article=article)
+    AuditEvent.objects.create(verb="legacy.verb", target_type="article", article=article)
+    client.force_login(reviewer)
+    html = client.get(f"/articles/{article.pk}/history/").content.decode()
+    assert '<span class="verb">changed it in the admin console</span>' in html
+    assert '<span class="verb">legacy.verb</span>' in html
+    assert '<span class="verb">imported the article</span>' in html
 
 
 def test_empty_article_shows_how_to_add_a_claim(client, reviewer, article):
@@ -228,7 +215,7 @@ def test_empty_article_shows_how_to_add_a_claim(client, reviewer, article):
 
 
 def test_open_flags_are_listed_above_the_text_most_telling_first(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     client.force_login(reviewer)
     page = client.get(f"/articles/{seed.article.pk}/").content.decode()
     summary = page[page.index('id="flag-summary"') : page.index('id="article-text"')]
@@ -238,7 +225,7 @@ def test_open_flags_are_listed_above_the_text_most_telling_first(client, reviewe
 
 
 def test_each_claim_has_one_tab_stop_where_it_starts(client, reviewer):
-    seed = scenario.build()
+    seed = scenarios.build()
     client.force_login(reviewer)
     page = client.get(f"/articles/{seed.article.pk}/").content.decode()
     claims = list(seed.article.claims.all())
@@ -249,8 +236,8 @@ def test_each_claim_has_one_tab_stop_where_it_starts(client, reviewer):
 
 
 def test_a_source_attribution_backing_the_claim_shows_with_a_selection_form(client, reviewer):
-    seed = scenario.build()
-    attribution = scenario.source_attribution(seed, with_speaker=False)
+    seed = scenarios.build()
+    attribution = scenarios.source_attribution(seed, with_speaker=False)
     client.force_login(reviewer)
     page = client.get(f"/articles/{seed.article.pk}/?claim={seed.arms.pk}").content.decode()
     assert f'id="attribution-{attribution.pk}"' in page

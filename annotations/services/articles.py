@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from .. import roles
-from ..models import Article, Source
-from ..textio import TextInputError, check_text
+from ..ingest.text import TextInputError, check_text
+from ..models import Article, AuditVerb, ReviewState, Source
 from .audit import audit_record, snapshot
 from .errors import ServiceError
 
@@ -54,7 +55,7 @@ def _checked(text: str, label: str) -> str:
         raise ServiceError(str(exc)) from None
 
 
-def article_import(*, data: ArticleInput, actor=None, queue: bool = True) -> Article:
+def article_import(*, data: ArticleInput, actor: User | None = None, queue: bool = True) -> Article:
     """Store an article and its sources in one transaction, then queue pre-annotation.
 
     Everything is validated before the first write so a bad source never leaves a
@@ -100,7 +101,7 @@ def article_import(*, data: ArticleInput, actor=None, queue: bool = True) -> Art
                 )
             audit_record(
                 actor=actor,
-                verb="article.import",
+                verb=AuditVerb.ARTICLE_IMPORT,
                 target=article,
                 article=article,
                 after={
@@ -134,7 +135,7 @@ class BatchImportError(ServiceError):
 
 
 def articles_import_batch(
-    *, items: Sequence[tuple[int, ArticleInput]], actor, queue: bool = True
+    *, items: Sequence[tuple[int, ArticleInput]], actor: User | None, queue: bool = True
 ) -> list[Article]:
     """Import every (line number, article) of a batch, or none of them.
 
@@ -157,14 +158,14 @@ def articles_import_batch(
         if created:
             audit_record(
                 actor=actor,
-                verb="article.batch_import",
+                verb=AuditVerb.ARTICLE_BATCH_IMPORT,
                 target=created[0],
                 after={"articles": [a.pk for a in created], "lines": [line for line, _ in items]},
             )
     return created
 
 
-def article_assign(*, article: Article, assignee, actor) -> Article:
+def article_assign(*, article: Article, assignee: User | None, actor: User) -> Article:
     """Reviewers may take an article for themselves; only editors assign others."""
     if assignee is not None and assignee != actor and not roles.is_editor(actor):
         raise PermissionDenied("Only editors can assign articles to other people")
@@ -176,7 +177,7 @@ def article_assign(*, article: Article, assignee, actor) -> Article:
         article.save(update_fields=["assigned_to", "updated_at"])
         audit_record(
             actor=actor,
-            verb="article.assign",
+            verb=AuditVerb.ARTICLE_ASSIGN,
             target=article,
             article=article,
             before=before,
@@ -185,7 +186,9 @@ def article_assign(*, article: Article, assignee, actor) -> Article:
     return article
 
 
-def article_set_status(*, article: Article, status: str, actor, verb: str) -> Article:
+def article_set_status(
+    *, article: Article, status: str, actor: User | None, verb: AuditVerb
+) -> Article:
     if article.status == status:
         return article
     with transaction.atomic():
@@ -203,7 +206,7 @@ def article_set_status(*, article: Article, status: str, actor, verb: str) -> Ar
     return article
 
 
-def article_start_review(*, article: Article, actor) -> Article:
+def article_start_review(*, article: Article, actor: User) -> Article:
     """The first reviewer action moves an article into review: a ready one, and also a new or
     failed one where reviewers annotate by hand because the machine produced nothing."""
     if article.status in (Article.Status.READY, Article.Status.NEW, Article.Status.FAILED):
@@ -211,12 +214,12 @@ def article_start_review(*, article: Article, actor) -> Article:
             article=article,
             status=Article.Status.IN_REVIEW,
             actor=actor,
-            verb="article.review_started",
+            verb=AuditVerb.ARTICLE_REVIEW_STARTED,
         )
     return article
 
 
-def article_mark_reviewed(*, article: Article, actor) -> Article:
+def article_mark_reviewed(*, article: Article, actor: User) -> Article:
     """Record that every claim of the article is decided.
 
     An article that is not yet public becomes "reviewed". A published one (a verdict on it is
@@ -226,7 +229,7 @@ def article_mark_reviewed(*, article: Article, actor) -> Article:
     if not roles.is_reviewer(actor):
         raise PermissionDenied("Only reviewers can mark an article reviewed")
     with transaction.atomic():
-        pending = article.claims.filter(review_state="pending").count()
+        pending = article.claims.filter(review_state=ReviewState.PENDING).count()
         if pending:
             raise ServiceError(
                 f"{pending} claim(s) are still pending: confirm or reject them before marking "
@@ -237,11 +240,11 @@ def article_mark_reviewed(*, article: Article, actor) -> Article:
                 article=article,
                 status=Article.Status.REVIEWED,
                 actor=actor,
-                verb="article.reviewed",
+                verb=AuditVerb.ARTICLE_REVIEWED,
             )
         audit_record(
             actor=actor,
-            verb="article.reviewed",
+            verb=AuditVerb.ARTICLE_REVIEWED,
             target=article,
             article=article,
             before={"status": article.status},

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models
 
-from ..models import Article, AuditEvent
+from ..models import Article, AuditEvent, AuditVerb
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -23,17 +24,19 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor,
-    verb: str,
+    actor: User | None,
+    verb: AuditVerb,
     target: models.Model,
     article: Article | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Record one change. ``verb`` must be an ``AuditVerb``: an unknown one raises
+    ``ValueError`` here rather than leaving a row the history screen cannot name."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        verb=verb,
-        target_type=target._meta.model_name,
+        verb=AuditVerb(verb),
+        target_type=target._meta.model_name or "",
         target_id=target.pk,
         article=article,
         before=before,

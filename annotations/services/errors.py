@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+
+from ..models import Attribution, Claim, Verdict
 
 
 class ServiceError(ValidationError):
@@ -14,14 +17,18 @@ class ConflictError(Exception):
     instead of silently overwriting their work.
     """
 
-    def __init__(self, current, expected_version: int):
+    def __init__(
+        self,
+        current: Claim | Attribution | Verdict,
+        expected_version: int,
+        *,
+        changed_by: User | None = None,
+    ):
         self.current = current
         self.expected_version = expected_version
-        who = (
-            getattr(current.updated_by, "username", None)
-            if hasattr(current, "updated_by")
-            else None
-        )
+        if changed_by is None and not isinstance(current, Verdict):
+            changed_by = current.updated_by
+        who = changed_by.username if changed_by is not None else None
         self.changed_by = who
         super().__init__(
             f"This item was changed by {who or 'someone else'} since you opened it "

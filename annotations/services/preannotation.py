@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -18,6 +22,7 @@ from ..models import (
     AnnotationRun,
     Article,
     Attribution,
+    AuditVerb,
     Claim,
     Entity,
     EvidenceLink,
@@ -29,6 +34,10 @@ from ..models import (
 )
 from ..spans import validate_span
 from .audit import audit_record
+
+if TYPE_CHECKING:
+    from ..nlp import types as nlp
+    from ..nlp.types import PreannotationResult, SourceDoc, SourceResult
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +57,7 @@ STAGE_PROGRESS = {
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
-def run_queue(*, article: Article, actor=None) -> AnnotationRun:
+def run_queue(*, article: Article, actor: User | None = None) -> AnnotationRun:
     """Create a queued run and enqueue the task once the surrounding transaction commits."""
     from ..tasks import preannotate_article
 
@@ -64,7 +73,7 @@ def run_queue(*, article: Article, actor=None) -> AnnotationRun:
         article.status = Article.Status.PREANNOTATING
         audit_record(
             actor=actor,
-            verb="preannotation.queue",
+            verb=AuditVerb.PREANNOTATION_QUEUE,
             target=run,
             article=article,
             before=before,
@@ -74,14 +83,14 @@ def run_queue(*, article: Article, actor=None) -> AnnotationRun:
     return run
 
 
-def _set_stage(run: AnnotationRun, stage: str, progress: int, **extra) -> None:
+def _set_stage(run: AnnotationRun, stage: str, progress: int, **extra: Any) -> None:
     run.stage, run.progress = stage, progress
     for key, value in extra.items():
         setattr(run, key, value)
     AnnotationRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress, **extra)
 
 
-def _source_docs(article: Article):
+def _source_docs(article: Article) -> list[SourceDoc]:
     from ..nlp.types import SourceDoc
 
     return [
@@ -95,7 +104,9 @@ def _source_docs(article: Article):
     ]
 
 
-def run_execute(*, article_id: int, run_id: int | None = None, final_attempt: bool = True):
+def run_execute(
+    *, article_id: int, run_id: int | None = None, final_attempt: bool = True
+) -> AnnotationRun:
     """Run the pipeline for one queued run. Safe to call again: a finished run is left alone."""
     from ..nlp.pipeline import load_pipeline
     from ..nlp.preannotate import preannotate
@@ -174,7 +185,11 @@ def run_execute(*, article_id: int, run_id: int | None = None, final_attempt: bo
             ):
                 Article.objects.filter(pk=article.pk).update(status=Article.Status.READY)
             audit_record(
-                actor=None, verb="preannotation.store", target=run, article=article, after=counts
+                actor=None,
+                verb=AuditVerb.PREANNOTATION_STORE,
+                target=run,
+                article=article,
+                after=counts,
             )
         return run
     except TRANSIENT_ERRORS as exc:
@@ -209,7 +224,7 @@ def _fail(run: AnnotationRun, article: Article, exc: BaseException) -> None:
         Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED)
         audit_record(
             actor=None,
-            verb="preannotation.fail",
+            verb=AuditVerb.PREANNOTATION_FAIL,
             target=run,
             article=article,
             after={"error": message[:500]},
@@ -218,31 +233,69 @@ def _fail(run: AnnotationRun, article: Article, exc: BaseException) -> None:
         log.exception("could not record the failure of run %s", run.pk)
 
 
-def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict[str, int]:
+def preannotation_store(
+    *, article: Article, run: AnnotationRun, result: PreannotationResult
+) -> dict[str, int]:
     """Replace untouched machine annotations with ``result``; keep all reviewer work."""
-    body = article.body
     sources: dict[str, Source] = {f"s{s.pk}": s for s in article.sources.all()}
+    _delete_untouched(article)
+    kept_claims = {(c.start, c.end): c for c in article.claims.all()}
+    kept_attrs = {(a.source_id, a.cue_start) for a in Attribution.objects.filter(article=article)}
 
-    untouched = Claim.objects.filter(
+    claim_by_id, new_claims = _match_claims(article, run, result.claims, kept_claims)
+    Claim.objects.bulk_create([obj for _, obj in new_claims])
+    claim_by_id.update((found.id, obj) for found, obj in new_claims)
+    evidence, flags = _claim_details(new_claims, sources)
+    EvidenceLink.objects.bulk_create(evidence)
+    Flag.objects.bulk_create(flags)
+
+    rows = _TextRows(article=article, run=run, kept_attrs=kept_attrs, claim_by_id=claim_by_id)
+    rows.add(result, article.body, None)
+    for source_result in result.sources:
+        source = sources.get(source_result.id)
+        if source is not None:
+            rows.add(source_result, source.text, source)
+    Attribution.objects.bulk_create(rows.attributions)
+    Entity.objects.bulk_create(rows.entities)
+    Quantity.objects.bulk_create(rows.quantities)
+    return {
+        "claims": len(new_claims),
+        "claims_kept": len(kept_claims),
+        "attributions": len(rows.attributions),
+        "entities": len(rows.entities),
+        "quantities": len(rows.quantities),
+        "evidence": len(evidence),
+        "flags": len(flags),
+    }
+
+
+def _delete_untouched(article: Article) -> None:
+    """Machine suggestions nobody decided on; everything else is review work."""
+    Claim.objects.filter(
         article=article,
         origin=Origin.MACHINE,
         review_state=ReviewState.PENDING,
         verdict__isnull=True,
-    )
-    untouched.delete()
+    ).delete()
     Attribution.objects.filter(
         article=article, origin=Origin.MACHINE, review_state=ReviewState.PENDING
     ).delete()
     Entity.objects.filter(article=article).delete()
     Quantity.objects.filter(article=article).delete()
 
-    kept_claims = {(c.start, c.end): c for c in article.claims.all()}
-    kept_attrs = {(a.source_id, a.cue_start) for a in Attribution.objects.filter(article=article)}
 
+def _match_claims(
+    article: Article,
+    run: AnnotationRun,
+    found: Sequence[nlp.Claim],
+    kept_claims: dict[tuple[int, int], Claim],
+) -> tuple[dict[str, Claim], list[tuple[nlp.Claim, Claim]]]:
+    """Map each found claim onto a kept one (same span now, or the span the machine once
+    proposed before a reviewer corrected it), or make a new unsaved row for it."""
     claim_by_id: dict[str, Claim] = {}
-    new_claims = []
-    for claim in result.claims:
-        validate_span(body, claim.start, claim.end, claim.text, label=f"claim {claim.id}")
+    new_claims: list[tuple[nlp.Claim, Claim]] = []
+    for claim in found:
+        validate_span(article.body, claim.start, claim.end, claim.text, label=f"claim {claim.id}")
         kept = kept_claims.get((claim.start, claim.end)) or next(
             (
                 c
@@ -266,11 +319,16 @@ def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict
             origin=Origin.MACHINE,
         )
         new_claims.append((claim, obj))
-    Claim.objects.bulk_create([obj for _, obj in new_claims])
+    return claim_by_id, new_claims
 
-    evidence, flags = [], []
+
+def _claim_details(
+    new_claims: list[tuple[nlp.Claim, Claim]], sources: dict[str, Source]
+) -> tuple[list[EvidenceLink], list[Flag]]:
+    """Evidence passages and flags of the newly stored claims."""
+    evidence: list[EvidenceLink] = []
+    flags: list[Flag] = []
     for claim, obj in new_claims:
-        claim_by_id[claim.id] = obj
         for ev in claim.evidence:
             source = sources.get(ev.source_id)
             if source is None:
@@ -286,36 +344,57 @@ def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict
                     score=ev.score,
                 )
             )
-        for flag in claim.flags:
-            flags.append(
-                Flag(
-                    claim=obj,
-                    type=flag.type,
-                    article_text=flag.article_text,
-                    source_text=flag.source_text,
-                    message=flag.message,
-                )
+        flags += [
+            Flag(
+                claim=obj,
+                type=flag.type,
+                article_text=flag.article_text,
+                source_text=flag.source_text,
+                message=flag.message,
             )
-    EvidenceLink.objects.bulk_create(evidence)
-    Flag.objects.bulk_create(flags)
+            for flag in claim.flags
+        ]
+    return evidence, flags
 
-    attributions = []
 
-    def add_attributions(items, text: str, source: Source | None) -> None:
+@dataclass
+class _TextRows:
+    """Attribution, entity and quantity rows found in the article and in each source, each
+    span checked against the text it points into."""
+
+    article: Article
+    run: AnnotationRun
+    kept_attrs: set[tuple[int | None, int]]
+    claim_by_id: dict[str, Claim]
+    attributions: list[Attribution] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+
+    def add(
+        self, found: PreannotationResult | SourceResult, text: str, source: Source | None
+    ) -> None:
+        self._attributions(found.attributions, text, source)
+        self._entities(found.entities, text, source)
+        self._quantities(found.quantities, text, source)
+
+    def _attributions(
+        self, items: Sequence[nlp.Attribution], text: str, source: Source | None
+    ) -> None:
         for a in items:
-            key = (source.pk if source else None, a.cue.start)
-            if key in kept_attrs:
+            if (source.pk if source else None, a.cue.start) in self.kept_attrs:
                 continue
             if a.speaker is not None:
                 validate_span(text, a.speaker.start, a.speaker.end, a.speaker.text, label="speaker")
             validate_span(text, a.cue.start, a.cue.end, a.cue.text, label="cue")
             validate_span(text, a.content.start, a.content.end, a.content.text, label="content")
-            attributions.append(
+            # Source attributions are never linked to article claims.
+            claim = self.claim_by_id.get(a.claim_id) if source is None and a.claim_id else None
+            self.attributions.append(
                 Attribution(
-                    article=article,
+                    article=self.article,
                     source=source,
-                    run=run,
-                    claim=claim_by_id.get(a.claim_id) if source is None and a.claim_id else None,
+                    run=self.run,
+                    claim=claim,
                     speaker_start=a.speaker.start if a.speaker else None,
                     speaker_end=a.speaker.end if a.speaker else None,
                     speaker_text=a.speaker.text if a.speaker else "",
@@ -331,30 +410,29 @@ def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict
                 )
             )
 
-    add_attributions(result.attributions, body, None)
-    entities, quantities = [], []
-
-    def add_spans(items_e, items_q, text: str, source: Source | None) -> None:
-        for e in items_e:
+    def _entities(self, items: Sequence[nlp.Entity], text: str, source: Source | None) -> None:
+        for e in items:
             validate_span(text, e.start, e.end, e.text, label="entity")
-            entities.append(
+            self.entities.append(
                 Entity(
-                    article=article,
+                    article=self.article,
                     source=source,
-                    run=run,
+                    run=self.run,
                     start=e.start,
                     end=e.end,
                     text=e.text[:500],
                     label=e.label,
                 )
             )
-        for q in items_q:
+
+    def _quantities(self, items: Sequence[nlp.Quantity], text: str, source: Source | None) -> None:
+        for q in items:
             validate_span(text, q.start, q.end, q.text, label="quantity")
-            quantities.append(
+            self.quantities.append(
                 Quantity(
-                    article=article,
+                    article=self.article,
                     source=source,
-                    run=run,
+                    run=self.run,
                     start=q.start,
                     end=q.end,
                     text=q.text[:500],
@@ -368,23 +446,3 @@ def preannotation_store(*, article: Article, run: AnnotationRun, result) -> dict
                     iso_date=q.iso_date or "",
                 )
             )
-
-    add_spans(result.entities, result.quantities, body, None)
-    for source_result in result.sources:
-        source = sources.get(source_result.id)
-        if source is None:
-            continue
-        add_attributions(source_result.attributions, source.text, source)
-        add_spans(source_result.entities, source_result.quantities, source.text, source)
-    Attribution.objects.bulk_create(attributions)
-    Entity.objects.bulk_create(entities)
-    Quantity.objects.bulk_create(quantities)
-    return {
-        "claims": len(new_claims),
-        "claims_kept": len(kept_claims),
-        "attributions": len(attributions),
-        "entities": len(entities),
-        "quantities": len(quantities),
-        "evidence": len(evidence),
-        "flags": len(flags),
-    }

@@ -7,17 +7,22 @@ stale version raises ConflictError carrying the current record, never a silent o
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
+from typing import Literal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from .. import roles
-from ..models import Article, Attribution, Claim, Flag, Origin, ReviewState
+from ..models import Article, Attribution, AuditVerb, Claim, Flag, Origin, ReviewState
 from ..spans import validate_span
 from .articles import article_start_review
 from .audit import audit_record, snapshot
 from .errors import ConflictError, ServiceError
+
+type Span = tuple[int, int]
 
 CLAIM_FIELDS = ["start", "end", "text", "review_state", "kinds", "claim_reviewed", "version"]
 ATTRIBUTION_FIELDS = [
@@ -37,14 +42,21 @@ ATTRIBUTION_FIELDS = [
 ]
 
 
-def _require_reviewer(actor) -> None:
+def _require_reviewer(actor: User) -> None:
     if not roles.is_reviewer(actor):
         raise PermissionDenied("Only reviewers can change annotations")
 
 
-def _change(
-    model, pk: int, *, actor, version: int | None, verb: str, fields: list[str], mutate: Callable
-) -> object:
+def _change[M: (Claim, Attribution)](
+    model: type[M],
+    pk: int,
+    *,
+    actor: User,
+    version: int | None,
+    verb: AuditVerb,
+    fields: list[str],
+    mutate: Callable[[M], None],
+) -> M:
     """Lock, check the version, apply ``mutate``, bump the version and audit — in one place."""
     _require_reviewer(actor)
     with transaction.atomic():
@@ -75,19 +87,19 @@ def _mark_confirmed(obj: Claim | Attribution) -> None:
         obj.review_state = ReviewState.CONFIRMED
 
 
-def claim_confirm(*, claim_id: int, actor, version: int | None) -> Claim:
+def claim_confirm(*, claim_id: int, actor: User, version: int | None) -> Claim:
     return _change(
         Claim,
         claim_id,
         actor=actor,
         version=version,
-        verb="claim.confirm",
+        verb=AuditVerb.CLAIM_CONFIRM,
         fields=CLAIM_FIELDS,
         mutate=_mark_confirmed,
     )
 
 
-def claim_reject(*, claim_id: int, actor, version: int | None) -> Claim:
+def claim_reject(*, claim_id: int, actor: User, version: int | None) -> Claim:
     def mutate(claim: Claim) -> None:
         if hasattr(claim, "verdict"):
             raise ServiceError("This claim has a verdict; delete or unpublish it before rejecting")
@@ -98,13 +110,13 @@ def claim_reject(*, claim_id: int, actor, version: int | None) -> Claim:
         claim_id,
         actor=actor,
         version=version,
-        verb="claim.reject",
+        verb=AuditVerb.CLAIM_REJECT,
         fields=CLAIM_FIELDS,
         mutate=mutate,
     )
 
 
-def claim_reopen(*, claim_id: int, actor, version: int | None) -> Claim:
+def claim_reopen(*, claim_id: int, actor: User, version: int | None) -> Claim:
     """Undo a confirm or reject: back to pending (a corrected span stays corrected)."""
 
     def mutate(claim: Claim) -> None:
@@ -117,13 +129,15 @@ def claim_reopen(*, claim_id: int, actor, version: int | None) -> Claim:
         claim_id,
         actor=actor,
         version=version,
-        verb="claim.reopen",
+        verb=AuditVerb.CLAIM_REOPEN,
         fields=CLAIM_FIELDS,
         mutate=mutate,
     )
 
 
-def claim_correct(*, claim_id: int, start: int, end: int, actor, version: int | None) -> Claim:
+def claim_correct(
+    *, claim_id: int, start: int, end: int, actor: User, version: int | None
+) -> Claim:
     def mutate(claim: Claim) -> None:
         text = validate_span(claim.article.body, start, end, label="claim")
         if claim.origin == Origin.MACHINE and claim.machine_start is None:
@@ -139,13 +153,15 @@ def claim_correct(*, claim_id: int, start: int, end: int, actor, version: int | 
         claim_id,
         actor=actor,
         version=version,
-        verb="claim.correct",
+        verb=AuditVerb.CLAIM_CORRECT,
         fields=CLAIM_FIELDS,
         mutate=mutate,
     )
 
 
-def claim_set_statement(*, claim_id: int, statement: str, actor, version: int | None) -> Claim:
+def claim_set_statement(
+    *, claim_id: int, statement: str, actor: User, version: int | None
+) -> Claim:
     """The short ``claimReviewed`` wording that leaves in ClaimReview."""
     statement = " ".join(statement.split())
     if len(statement) > 300:
@@ -159,14 +175,14 @@ def claim_set_statement(*, claim_id: int, statement: str, actor, version: int | 
         claim_id,
         actor=actor,
         version=version,
-        verb="claim.statement",
+        verb=AuditVerb.CLAIM_STATEMENT,
         fields=CLAIM_FIELDS,
         mutate=mutate,
     )
 
 
 def claim_add(
-    *, article: Article, start: int, end: int, actor, kinds: list[str] | None = None
+    *, article: Article, start: int, end: int, actor: User, kinds: list[str] | None = None
 ) -> Claim:
     """A claim the machine missed, added from the reviewer's selection."""
     _require_reviewer(actor)
@@ -192,7 +208,7 @@ def claim_add(
         )
         audit_record(
             actor=actor,
-            verb="claim.add",
+            verb=AuditVerb.CLAIM_ADD,
             target=claim,
             article=article,
             after=snapshot(claim, CLAIM_FIELDS),
@@ -202,12 +218,11 @@ def claim_add(
 
 
 def _attribution_text(attribution: Attribution) -> str:
-    return attribution.source.text if attribution.source_id else attribution.article.body
+    source = attribution.source
+    return source.text if source is not None else attribution.article.body
 
 
-def _set_attribution_spans(
-    a: Attribution, text: str, spans: dict[str, tuple[int, int] | None]
-) -> None:
+def _set_attribution_spans(a: Attribution, text: str, spans: dict[str, Span | None]) -> None:
     for part, span in spans.items():
         if span is None:
             if part != "speaker":
@@ -225,19 +240,19 @@ def _set_attribution_spans(
             a.speaker_resolved = ""
 
 
-def attribution_confirm(*, attribution_id: int, actor, version: int | None) -> Attribution:
+def attribution_confirm(*, attribution_id: int, actor: User, version: int | None) -> Attribution:
     return _change(
         Attribution,
         attribution_id,
         actor=actor,
         version=version,
-        verb="attribution.confirm",
+        verb=AuditVerb.ATTRIBUTION_CONFIRM,
         fields=ATTRIBUTION_FIELDS,
         mutate=_mark_confirmed,
     )
 
 
-def attribution_reject(*, attribution_id: int, actor, version: int | None) -> Attribution:
+def attribution_reject(*, attribution_id: int, actor: User, version: int | None) -> Attribution:
     def mutate(a: Attribution) -> None:
         a.review_state = ReviewState.REJECTED
 
@@ -246,23 +261,29 @@ def attribution_reject(*, attribution_id: int, actor, version: int | None) -> At
         attribution_id,
         actor=actor,
         version=version,
-        verb="attribution.reject",
+        verb=AuditVerb.ATTRIBUTION_REJECT,
         fields=ATTRIBUTION_FIELDS,
         mutate=mutate,
     )
 
 
-_UNSET = object()
+class _Unset(Enum):
+    UNSET = "unset"
+
+
+_UNSET = _Unset.UNSET
+# A part left out of a correction: distinct from None, which clears the speaker.
+type Unset = Literal[_Unset.UNSET]
 
 
 def attribution_correct(
     *,
     attribution_id: int,
-    actor,
+    actor: User,
     version: int | None,
-    speaker=_UNSET,
-    cue=_UNSET,
-    content=_UNSET,
+    speaker: Span | None | Unset = _UNSET,
+    cue: Span | None | Unset = _UNSET,
+    content: Span | None | Unset = _UNSET,
     direct: bool | None = None,
 ) -> Attribution:
     """Correct any of the parts; ``speaker=None`` clears it, an omitted part is left alone."""
@@ -273,7 +294,7 @@ def attribution_correct(
         spans = {
             k: v
             for k, v in (("speaker", speaker), ("cue", cue), ("content", content))
-            if v is not _UNSET
+            if not isinstance(v, _Unset)
         }
         _set_attribution_spans(a, _attribution_text(a), spans)
         if direct is not None:
@@ -287,7 +308,7 @@ def attribution_correct(
         attribution_id,
         actor=actor,
         version=version,
-        verb="attribution.correct",
+        verb=AuditVerb.ATTRIBUTION_CORRECT,
         fields=ATTRIBUTION_FIELDS,
         mutate=mutate,
     )
@@ -296,10 +317,10 @@ def attribution_correct(
 def attribution_add(
     *,
     article: Article,
-    actor,
-    cue: tuple[int, int],
-    content: tuple[int, int],
-    speaker: tuple[int, int] | None = None,
+    actor: User,
+    cue: Span,
+    content: Span,
+    speaker: Span | None = None,
     direct: bool = False,
     claim: Claim | None = None,
 ) -> Attribution:
@@ -327,7 +348,7 @@ def attribution_add(
         attribution.save()
         audit_record(
             actor=actor,
-            verb="attribution.add",
+            verb=AuditVerb.ATTRIBUTION_ADD,
             target=attribution,
             article=article,
             after=snapshot(attribution, ATTRIBUTION_FIELDS),
@@ -336,7 +357,7 @@ def attribution_add(
     return attribution
 
 
-def flag_dismiss(*, flag_id: int, reason: str, actor) -> Flag:
+def flag_dismiss(*, flag_id: int, reason: str, actor: User) -> Flag:
     """Editors dismiss a flag that is wrong or irrelevant, saying why."""
     if not roles.is_editor(actor):
         raise PermissionDenied("Only editors can dismiss flags")
@@ -351,7 +372,7 @@ def flag_dismiss(*, flag_id: int, reason: str, actor) -> Flag:
         flag.save()
         audit_record(
             actor=actor,
-            verb="flag.dismiss",
+            verb=AuditVerb.FLAG_DISMISS,
             target=flag,
             article=flag.claim.article,
             before={"dismissed": False},

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .. import roles
-from ..models import Article, Claim, EvidenceLink, Rating, ReviewState, Verdict
+from ..models import Article, AuditVerb, Claim, EvidenceLink, Rating, ReviewState, Verdict
 from .articles import article_set_status, article_start_review
 from .audit import audit_record, snapshot
 from .errors import ConflictError, ServiceError
@@ -18,7 +20,7 @@ from .errors import ConflictError, ServiceError
 VERDICT_FIELDS = ["rating", "rationale", "is_published", "published_at", "version"]
 
 
-def _verdict_snapshot(verdict: Verdict) -> dict:
+def _verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
     data = snapshot(verdict, VERDICT_FIELDS)
     data["rating_label"] = verdict.rating.label
     data["evidence"] = sorted(verdict.evidence.values_list("pk", flat=True)) if verdict.pk else []
@@ -30,7 +32,7 @@ def verdict_save(
     claim: Claim,
     rating: Rating,
     rationale: str,
-    actor,
+    actor: User,
     evidence_ids: Iterable[int] = (),
     version: int | None = None,
 ) -> Verdict:
@@ -57,16 +59,15 @@ def verdict_save(
                 claim=claim, rating=rating, rationale=rationale, reviewer=actor
             )
             before = None
-            verb = "verdict.create"
+            verb = AuditVerb.VERDICT_CREATE
         else:
             if version is None or verdict.version != version:
-                verdict.updated_by = verdict.reviewer
-                raise ConflictError(verdict, version or 0)
+                raise ConflictError(verdict, version or 0, changed_by=verdict.reviewer)
             before = _verdict_snapshot(verdict)
             verdict.rating, verdict.rationale, verdict.reviewer = rating, rationale, actor
             verdict.version += 1
             verdict.save()
-            verb = "verdict.update"
+            verb = AuditVerb.VERDICT_UPDATE
         verdict.evidence.set(evidence)
         fresh = Claim.objects.select_for_update().get(pk=claim.pk)
         if fresh.review_state == ReviewState.PENDING:
@@ -80,7 +81,7 @@ def verdict_save(
             fresh.refresh_from_db(fields=["version"])
             audit_record(
                 actor=actor,
-                verb="claim.confirm",
+                verb=AuditVerb.CLAIM_CONFIRM,
                 target=fresh,
                 article=claim.article,
                 before=before,
@@ -98,11 +99,11 @@ def verdict_save(
     return verdict
 
 
-def _set_published(*, verdict: Verdict, actor, publish: bool) -> Verdict:
+def _set_published(*, verdict: Verdict, actor: User, publish: bool) -> Verdict:
     """Publish or unpublish, and keep the article's status in step with its verdicts."""
-    verb = "publish" if publish else "unpublish"
     if not roles.is_editor(actor):
-        raise PermissionDenied(f"Only editors can {verb} verdicts")
+        action = "publish" if publish else "unpublish"
+        raise PermissionDenied(f"Only editors can {action} verdicts")
     with transaction.atomic():
         verdict = (
             Verdict.objects.select_for_update().select_related("claim__article").get(pk=verdict.pk)
@@ -117,12 +118,13 @@ def _set_published(*, verdict: Verdict, actor, publish: bool) -> Verdict:
         article = verdict.claim.article
         audit_record(
             actor=actor,
-            verb=f"verdict.{verb}",
+            verb=AuditVerb.VERDICT_PUBLISH if publish else AuditVerb.VERDICT_UNPUBLISH,
             target=verdict,
             article=article,
             before=before,
             after=_verdict_snapshot(verdict),
         )
+        new_status: str
         if publish:
             new_status = Article.Status.PUBLISHED
         elif (
@@ -133,15 +135,18 @@ def _set_published(*, verdict: Verdict, actor, publish: bool) -> Verdict:
         else:
             new_status = article.status
         article_set_status(
-            article=article, status=new_status, actor=actor, verb=f"article.{verb}ed"
+            article=article,
+            status=new_status,
+            actor=actor,
+            verb=AuditVerb.ARTICLE_PUBLISHED if publish else AuditVerb.ARTICLE_UNPUBLISHED,
         )
     return verdict
 
 
-def verdict_publish(*, verdict: Verdict, actor) -> Verdict:
+def verdict_publish(*, verdict: Verdict, actor: User) -> Verdict:
     return _set_published(verdict=verdict, actor=actor, publish=True)
 
 
-def verdict_unpublish(*, verdict: Verdict, actor) -> Verdict:
+def verdict_unpublish(*, verdict: Verdict, actor: User) -> Verdict:
     """Take a verdict off every public surface (page, endpoints, feed)."""
     return _set_published(verdict=verdict, actor=actor, publish=False)

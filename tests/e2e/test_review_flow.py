@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Attribution, AuditEvent, Claim, ReviewState, Verdict
-from tests import factories
-from tests.e2e import scenario
+from tests import factories, scenarios
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,7 +21,7 @@ def review_url(live_server, seed, claim=None) -> str:
 
 
 def test_reviewer_flow(open_page, live_server, reviewer, shots, select_text):
-    seed = scenario.build()
+    seed = scenarios.build()
     page = open_page(reviewer)
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
     expect(page.locator(f"#article-row-{seed.article.pk}")).to_contain_text("Ready for review")
@@ -130,7 +129,7 @@ def test_reviewer_flow(open_page, live_server, reviewer, shots, select_text):
 
 
 def test_conflict_between_two_reviewers(open_page, live_server, reviewer, editor, shots):
-    seed = scenario.build()
+    seed = scenarios.build()
     rita = open_page(reviewer)
     eddie = open_page(editor)
     for page in (rita, eddie):
@@ -210,7 +209,7 @@ def test_hostile_text_renders_inert_and_offsets_stay_exact(
 def test_claims_in_the_text_are_reachable_with_the_keyboard(
     open_page, live_server, reviewer, shots
 ):
-    seed = scenario.build()
+    seed = scenarios.build()
     page = open_page(reviewer)
     page.goto(review_url(live_server, seed, seed.arms))
     panel = page.locator("#claim-panel")
@@ -252,8 +251,8 @@ def test_claims_in_the_text_are_reachable_with_the_keyboard(
 def test_a_source_attribution_is_fixed_by_selecting_in_the_source(
     open_page, live_server, reviewer, shots, select_text
 ):
-    seed = scenario.build()
-    attribution = scenario.source_attribution(seed)
+    seed = scenarios.build()
+    attribution = scenarios.source_attribution(seed)
     page = open_page(reviewer)
     page.goto(review_url(live_server, seed, seed.arms))
     item = page.locator(f"#attribution-{attribution.pk}")

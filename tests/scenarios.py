@@ -1,7 +1,8 @@
 """A seed-like article with machine annotations, built through the import service and small
 ORM helpers (standing in for the NLP pipeline, which these tests do not depend on).
 
-Shared by the view tests and the browser tests so both look at the same page.
+Shared by the view tests and the browser tests so both look at the same page; it lives at
+the top of tests/ so unit tests never import from the browser suite.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from annotations import services
 from annotations.models import (
     Article,
     Attribution,
+    AuditVerb,
     Claim,
     Entity,
     EvidenceLink,
@@ -214,7 +216,10 @@ def build(body: str = ARTICLE, source_text: str = SOURCE, title: str = "") -> Se
         s, e = span(article.body, needle)
         Quantity.objects.create(article=article, start=s, end=e, text=needle, kind=kind)
     services.article_set_status(
-        article=article, status=Article.Status.READY, actor=None, verb="preannotation.store"
+        article=article,
+        status=Article.Status.READY,
+        actor=None,
+        verb=AuditVerb.PREANNOTATION_STORE,
     )
     article.refresh_from_db()
     return Seed(article, source, arms, aid, soldiers, budanov, attribution)

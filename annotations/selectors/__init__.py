@@ -1,0 +1,77 @@
+"""Reads tailored to the reviewer screens: ``queue`` (the article list), ``review`` (the
+review page and its claim panel) and ``history`` (audit events as readable entries).
+
+Selectors never write; the markup they hand to templates comes from ``annotations.markup``.
+"""
+
+from .history import HistoryEntry, article_history, claim_history, history_entry, verb_label
+from .queue import (
+    RUNNING,
+    assignable_users,
+    assignee_or_404,
+    latest_run,
+    outlets,
+    progress_article_or_404,
+    queue_articles,
+    queue_base,
+    queue_row,
+    status_counts,
+)
+from .review import (
+    ArticleHeader,
+    ArticleText,
+    ClaimPanel,
+    OpenFlag,
+    ReviewPage,
+    article_header,
+    article_or_404,
+    article_text,
+    attribution_or_404,
+    claim_location_or_404,
+    claim_or_404,
+    claim_panel,
+    claims_for_article,
+    flag_or_404,
+    open_flags,
+    review_counts,
+    review_page,
+    speaker_entity,
+    verdict_or_404,
+)
+
+__all__ = [
+    "RUNNING",
+    "ArticleHeader",
+    "ArticleText",
+    "ClaimPanel",
+    "HistoryEntry",
+    "OpenFlag",
+    "ReviewPage",
+    "article_header",
+    "article_history",
+    "article_or_404",
+    "article_text",
+    "assignable_users",
+    "assignee_or_404",
+    "attribution_or_404",
+    "claim_history",
+    "claim_location_or_404",
+    "claim_or_404",
+    "claim_panel",
+    "claims_for_article",
+    "flag_or_404",
+    "history_entry",
+    "latest_run",
+    "open_flags",
+    "outlets",
+    "progress_article_or_404",
+    "queue_articles",
+    "queue_base",
+    "queue_row",
+    "review_counts",
+    "review_page",
+    "speaker_entity",
+    "status_counts",
+    "verb_label",
+    "verdict_or_404",
+]

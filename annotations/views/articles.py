@@ -1,0 +1,166 @@
+"""Adding articles (one, or a JSONL batch) and the article-level actions: assignment, the
+pre-annotation progress bar, the history, and marking the review done."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from .. import forms, roles, selectors, services
+from ..models import Article
+from .access import reviewer_required
+from .htmx import REVIEW, AuthenticatedHttpRequest, flash, form_error, review_url
+from .queue import QUEUE
+
+ADD = "annotations/article_add.html"
+HISTORY = "annotations/history.html"
+
+
+@reviewer_required
+def article_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = forms.ArticleForm(request.POST or None, request.FILES or None)
+    sources = forms.SourceFormSet(request.POST or None, request.FILES or None, prefix="sources")
+    batch = forms.BatchForm(prefix="batch")
+    duplicate: Article | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and sources.is_valid():
+            try:
+                article = services.article_import(
+                    data=forms.article_input(form, sources), actor=request.user
+                )
+            except services.DuplicateArticle as exc:
+                form.add_error(None, exc.messages[0])
+                duplicate = exc.existing
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Imported “{article.title}”; pre-annotation queued.")
+                return redirect("annotations:article_review", pk=article.pk)
+        status = 400
+    context = {"form": form, "sources": sources, "batch": batch, "duplicate": duplicate}
+    return render(request, ADD, context, status=status)
+
+
+@reviewer_required
+@require_POST
+def article_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    batch = forms.BatchForm(request.POST, request.FILES, prefix="batch")
+    if batch.is_valid():
+        try:
+            created = services.articles_import_batch(
+                items=batch.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as exc:
+            batch.add_error(None, exc)
+        else:
+            messages.success(request, f"Imported {len(created)} article(s); pre-annotation queued.")
+            return redirect("annotations:queue")
+    context = {
+        "form": forms.ArticleForm(),
+        "sources": forms.SourceFormSet(prefix="sources"),
+        "batch": batch,
+    }
+    return render(request, ADD, context, status=400)
+
+
+@reviewer_required
+@require_GET
+def article_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Polled by the queue while a run is queued or running; the finished fragment has no
+    trigger, so the swap itself stops the polling."""
+    article = selectors.progress_article_or_404(pk)
+    run = selectors.latest_run(article)
+    if request.htmx and run is not None and run.status not in selectors.RUNNING:
+        # Finished: refresh the whole row (status, claim and flag counts), not just the bar.
+        row = selectors.queue_row(article_id=pk, user=request.user)
+        response = render(request, QUEUE + "#article-row", {"article": row, "just_finished": True})
+        return reswap(retarget(response, f"#article-row-{pk}"), "outerHTML")
+    return render(request, QUEUE + "#run-progress", {"article": article, "run": run})
+
+
+@reviewer_required
+@require_POST
+def article_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_or_404(pk)
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        return flash(request, form_error(form), status=400)
+    assignee_id = form.cleaned_data["assignee"]
+    assignee = selectors.assignee_or_404(assignee_id) if assignee_id else None
+    try:
+        services.article_assign(article=article, assignee=assignee, actor=request.user)
+    except PermissionDenied as exc:
+        if request.htmx:
+            return flash(request, str(exc), status=403)
+        raise
+    if not request.htmx:
+        who = assignee.get_username() if assignee else "nobody"
+        messages.success(request, f"“{article.title}” is now assigned to {who}.")
+        next_url = request.POST.get("next", "")
+        return redirect(next_url if next_url.startswith("/") else "annotations:queue")
+    if (request.htmx.target or "").startswith("article-row"):
+        row = selectors.queue_row(article_id=pk, user=request.user)
+        return render(request, QUEUE + "#article-row", {"article": row})
+    return _header_response(request, pk)
+
+
+def _header_response(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    status: int = 200,
+    error: str = "",
+    message: str = "",
+) -> HttpResponse:
+    header = selectors.article_header(article_id=pk, user=request.user)
+    context = {
+        "article": header.article,
+        "counts": header.counts,
+        "page": header,
+        "is_editor": roles.is_editor(request.user),
+        "header_error": error,
+        "header_message": message,
+    }
+    return render(request, REVIEW + "#article-header", context, status=status)
+
+
+def _reviewed_message(article: Article) -> str:
+    if article.status == Article.Status.PUBLISHED:
+        return (
+            "Review complete: every claim is decided. The article stays Published, because a "
+            "verdict on it is already public."
+        )
+    return "Review complete: every claim is decided and the article is marked Reviewed."
+
+
+@reviewer_required
+@require_POST
+def article_mark_reviewed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_or_404(pk)
+    try:
+        article = services.article_mark_reviewed(article=article, actor=request.user)
+    except ValidationError as exc:
+        if request.htmx:
+            return _header_response(request, pk, status=400, error=" ".join(exc.messages))
+        messages.error(request, " ".join(exc.messages))
+        return redirect(review_url(pk))
+    if request.htmx:
+        return _header_response(request, pk, message=_reviewed_message(article))
+    messages.success(request, _reviewed_message(article))
+    return redirect(review_url(pk))
+
+
+@reviewer_required
+@require_GET
+def article_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_or_404(pk)
+    return render(
+        request,
+        HISTORY,
+        {"article": article, "history": selectors.article_history(article)},
+    )
