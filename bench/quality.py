@@ -1,6 +1,6 @@
 """Quality of the pre-annotation, printed as tables.
 
-1. Claim scoring on CLEF-2019 held-out debates (split as in train_checkworthy.py): MAP (the
+1. Claim scoring on CLEF-2019 held-out debates (split as in scripts/train_checkworthy.py): MAP (the
    lab's metric, mean over debates) and P/R/F1 at each scorer's threshold, for the rule
    scorer, the trained textcat and their blend; dev figures alongside (the choice is made on dev).
 2. Evidence retrieval on WiCE dev: hit@3 (a gold supporting sentence among the top 3) and
@@ -9,7 +9,10 @@
    split here, so support thresholds are tuned on one half of it and reported on the other:
    ``--wice-part tune`` is the first half of the claims sorted by id, ``--wice-part report``
    the second half; ``first`` (the default) keeps the old "first N rows of the file" figure.
-3. Attribution P/R/F1 and flag accuracy on the hand-annotated gold (bench/gold_eval.py).
+3. Attribution P/R/F1 and flag accuracy on the hand-annotated gold (scripts/gold_eval.py).
+
+It only measures: the split, metrics and gold scoring come from scripts/, which is also where
+the textcat is trained, and nothing here writes into the app.
 
     .venv/bin/python bench/quality.py [--wice-limit 150] [--wice-part first|tune|report]
         [--wice-dump OUT.jsonl] [--skip-clef] [--skip-wice]
@@ -27,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.train_checkworthy import (  # noqa: E402
+from scripts.train_checkworthy import (  # noqa: E402
     DATASETS,
     average_precision,
     best_threshold,
@@ -205,14 +208,14 @@ def wice(nlp, limit: int, part: str = "first", dump: Path | None = None) -> None
 
 def gold(nlp) -> None:
     try:
-        from bench.gold_eval import evaluate_gold
+        from scripts.gold_eval import evaluate_gold
     except ImportError as exc:
-        print(f"gold attribution/flag evaluation unavailable (bench/gold_eval.py: {exc})\n")
+        print(f"gold attribution/flag evaluation unavailable (scripts/gold_eval.py: {exc})\n")
         return
     from annotations.nlp.preannotate import preannotate
 
     figures = evaluate_gold(lambda text, sources: preannotate(text, sources, nlp=nlp))
-    print("Hand-annotated gold (bench/gold_eval.py)")
+    print("Hand-annotated gold (scripts/gold_eval.py)")
     splits = figures.get("splits", {})
     rows = []
     for split, parts in splits.items():

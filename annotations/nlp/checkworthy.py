@@ -2,7 +2,7 @@
 
 Two implementations of ``claims.ClaimScorer``: the rule scorer (parse features, no training)
 and a spaCy ``textcat`` (bag of uni/bigrams) trained on CLEF-2019 by
-``bench/train_checkworthy.py`` and stored in ``models/checkworthy``. ``default_scorer`` returns
+``scripts/train_checkworthy.py`` and stored in ``weights/checkworthy``. ``default_scorer`` returns
 the one named by ``DEFAULT`` — the one that measured better (see bench/quality.py) — and falls
 back to the rules when the trained model is absent.
 
@@ -19,7 +19,9 @@ from pathlib import Path
 
 from annotations.nlp.claims import HEADLINE_FACTOR, Candidate, RuleScorer
 
-MODEL_DIR = Path(__file__).resolve().parent / "models" / "checkworthy"
+# The shipped weights. Only ``scripts/train_checkworthy.py --out`` writes here, and only when
+# asked to explicitly: no benchmark does.
+MODEL_DIR = Path(__file__).resolve().parent / "weights" / "checkworthy"
 LABEL = "CHECKWORTHY"
 DEFAULT = "blend"
 

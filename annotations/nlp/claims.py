@@ -20,153 +20,22 @@ from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
 
+from annotations.nlp.lexicon import (
+    CAUSAL_WORDS,
+    CLAIM_REPORTING_LEMMAS,
+    COMPARISON_WORDS,
+    FIRST_PERSON_WORDS,
+    OPINION_WORDS,
+    PREDICTION_MARKERS,
+    PREDICTION_WORDS,
+    SECOND_PERSON_WORDS,
+    SOCIAL_WORDS,
+    STATIVE_LEMMAS,
+)
 from annotations.nlp.types import Attribution, Quantity
 
 LONG_SENTENCE = 35  # tokens; longer sentences are split into clauses where the parse allows
 MIN_CLAUSE = 8
-
-REPORTING_LEMMAS = frozenset(
-    [
-        "say",
-        "tell",
-        "state",
-        "claim",
-        "report",
-        "announce",
-        "conclude",
-        "find",
-        "show",
-        "reveal",
-        "note",
-        "suggest",
-        "argue",
-        "assert",
-        "warn",
-        "estimate",
-        "confirm",
-        "deny",
-        "insist",
-        "admit",
-        "add",
-        "explain",
-        "describe",
-        "write",
-        "acknowledge",
-        "allege",
-        "highlight",
-        "indicate",
-        "emphasize",
-        "emphasise",
-        "stress",
-        "predict",
-        "accuse",
-        "according",
-    ]
-)
-CAUSAL_WORDS = frozenset(
-    [
-        "because",
-        "cause",
-        "caused",
-        "causes",
-        "causing",
-        "due",
-        "lead",
-        "leads",
-        "leading",
-        "led",
-        "result",
-        "resulted",
-        "results",
-        "therefore",
-        "thanks",
-        "owing",
-        "consequence",
-        "blame",
-        "blamed",
-        "attribute",
-        "attributed",
-        "contribute",
-        "contributed",
-    ]
-)
-OPINION_WORDS = frozenset(
-    [
-        "think",
-        "believe",
-        "feel",
-        "hope",
-        "wish",
-        "opinion",
-        "should",
-        "must",
-        "ought",
-        "great",
-        "terrible",
-        "amazing",
-        "wonderful",
-        "horrible",
-        "beautiful",
-        "love",
-        "hate",
-        "incredible",
-        "disgrace",
-        "disgraceful",
-        "frankly",
-        "honestly",
-        "tremendous",
-        "fantastic",
-        "awful",
-        "sad",
-        "shame",
-        "proud",
-        "happy",
-        "glad",
-        "excited",
-    ]
-)
-SOCIAL_WORDS = frozenset(
-    [
-        "thank",
-        "thanks",
-        "welcome",
-        "hello",
-        "applause",
-        "laughter",
-        "crosstalk",
-        "congratulations",
-        "goodnight",
-        "okay",
-        "ok",
-        "yes",
-        "no",
-    ]
-)
-PREDICTION_MARKERS = frozenset(
-    ["will", "would", "could", "may", "might", "shall", "going", "expected", "likely"]
-)
-COMPARISON_WORDS = frozenset(
-    [
-        "than",
-        "compared",
-        "versus",
-        "record",
-        "highest",
-        "lowest",
-        "largest",
-        "smallest",
-        "biggest",
-        "most",
-        "least",
-        "double",
-        "doubled",
-        "triple",
-        "tripled",
-        "half",
-        "fewer",
-    ]
-)
-STATIVE_LEMMAS = frozenset(["be", "have", "seem", "appear", "remain", "become"])
 
 
 @dataclass(frozen=True)
@@ -276,10 +145,10 @@ def claim_features(
         for a in attributions
     )
     has_reporting = any(
-        t.lemma_.lower() in REPORTING_LEMMAS and t.pos_ in ("VERB", "AUX") for t in toks
+        t.lemma_.lower() in CLAIM_REPORTING_LEMMAS and t.pos_ in ("VERB", "AUX") for t in toks
     ) or ("according" in lowers and "to" in lowers)
-    first_person = sum(1 for t in toks if t.lower_ in ("i", "we", "me", "my", "our", "us"))
-    second_person = sum(1 for t in toks if t.lower_ in ("you", "your"))
+    first_person = sum(1 for t in toks if t.lower_ in FIRST_PERSON_WORDS)
+    second_person = sum(1 for t in toks if t.lower_ in SECOND_PERSON_WORDS)
     root = cand_span.root
     past = any(
         t.tag_ in ("VBD",) or (t.tag_ == "VBN" and any(c.lemma_ == "have" for c in t.children))
@@ -288,7 +157,7 @@ def claim_features(
     modal = (
         any(t.tag_ == "MD" and t.lower_ in PREDICTION_MARKERS for t in toks)
         or ("going" in lowers and "to" in lowers)
-        or bool({"expected", "likely", "forecast", "predicted"} & lowers)
+        or bool(PREDICTION_WORDS & lowers)
     )
     comparative = any(t.tag_ in ("JJR", "RBR", "JJS", "RBS") for t in toks) or bool(
         COMPARISON_WORDS & lowers

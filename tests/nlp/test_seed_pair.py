@@ -108,36 +108,38 @@ def test_attributions_are_renumbered_and_linked_to_claims(result):
     assert linked.start <= study.content.start < linked.end
 
 
+def assert_exact_slices(objs, text: str) -> None:
+    for obj in objs:
+        assert text[obj["start"] : obj["end"]] == obj["text"]
+
+
+def assert_valid_claim(claim, source: str) -> None:
+    assert 0 <= claim["score"] <= 1 and claim["support"] in SUPPORT_VALUES
+    assert set(claim["kinds"]) <= set(CLAIM_KINDS)
+    assert len(claim["evidence"]) <= 3
+    assert all(f["type"] in FLAG_TYPES for f in claim["flags"])
+    assert_exact_slices(claim["evidence"], source)
+    assert all(0 <= e["score"] <= 1 for e in claim["evidence"])
+
+
 def test_contract_invariants_on_the_seed_output(result, seed_pair):
     article, source = seed_pair
     out = to_contract(result)
 
-    def check(obj, text):
-        assert text[obj["start"] : obj["end"]] == obj["text"]
-
     for key in ("entities", "quantities", "claims"):
-        for obj in out[key]:
-            check(obj, article)
+        assert_exact_slices(out[key], article)
     for s in out["sentences"]:
         assert 0 <= s["start"] < s["end"] <= len(article)
     for a in out["attributions"]:
-        for part in ("speaker", "cue", "content"):
-            if a[part] is not None:
-                check(a[part], article)
+        spans = [a[part] for part in ("speaker", "cue", "content") if a[part] is not None]
+        assert_exact_slices(spans, article)
     for q in out["quantities"]:
         assert q["kind"] in QUANTITY_KINDS
     for c in out["claims"]:
-        assert 0 <= c["score"] <= 1 and c["support"] in SUPPORT_VALUES
-        assert set(c["kinds"]) <= set(CLAIM_KINDS)
-        assert len(c["evidence"]) <= 3
-        assert all(f["type"] in FLAG_TYPES for f in c["flags"])
-        for e in c["evidence"]:
-            check(e, source)
-            assert 0 <= e["score"] <= 1
+        assert_valid_claim(c, source)
     for s in out["sources"]:
-        for key in ("entities", "quantities"):
-            for obj in s[key]:
-                check(obj, source)
+        assert_exact_slices(s["entities"], source)
+        assert_exact_slices(s["quantities"], source)
 
 
 def test_rule_scorer_is_pluggable(nlp, seed_pair):

@@ -1,6 +1,6 @@
 """Score the pre-annotation pipeline against the hand-made gold in fixtures/gold/.
 
-    .venv/bin/python bench/gold_eval.py [--verbose] [--attributions-only] [--json]
+    .venv/bin/python scripts/gold_eval.py [--verbose] [--attributions-only] [--json]
 
 Attributions: a prediction matches a gold attribution when the cue is the same span, the speaker
 agrees (both absent, or the predicted speaker covers the gold speaker's head word) and the content
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: `python bench/gold_eval.py`
+if str(ROOT) not in sys.path:  # run as a script: `python scripts/gold_eval.py`
     sys.path.insert(0, str(ROOT))
 
 from annotations.nlp.types import (  # noqa: E402

@@ -5,7 +5,11 @@ sentence split leaks): every 4th debate (sorted by file name) is held-out test, 
 group is dev, the rest train. Epochs and the decision threshold are chosen on dev only; test
 is scored once at the end. Data is read from ../shared/datasets and never copied here.
 
-    .venv/bin/python bench/train_checkworthy.py [--epochs 8] [--out DIR]
+The trained pipeline is written only to ``--out``, which has no default: training never
+replaces the shipped weights (annotations/nlp/weights/checkworthy) unless that folder is named
+on the command line. bench/quality.py reads the split and metrics below but never trains.
+
+    .venv/bin/python scripts/train_checkworthy.py --out DIR [--epochs 8]
 """
 
 from __future__ import annotations
@@ -150,7 +154,13 @@ def train(data, split, epochs: int, seed: int = 0):
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--out", type=Path, default=ROOT / "annotations/nlp/models/checkworthy")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="folder to write the trained pipeline to (the shipped one is "
+        "annotations/nlp/weights/checkworthy; name it to replace it)",
+    )
     args = ap.parse_args(argv)
     data = load_clef()
     split = split_debates(list(data))
