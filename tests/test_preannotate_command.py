@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 pytestmark = pytest.mark.model
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "fixtures" / "seed"
 ARTICLE = "Organisers said 38,000 people attended the rally in Leeds on Saturday.\n"
 SOURCE = "Wire (3/2/2026): Police said 31,000 people attended the rally in Leeds on Saturday.\n"
 
