@@ -16,7 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # ORM calls that write. `create`/`update` are only counted on a manager or queryset, because
 # dict.update() is everywhere in view code.
-ALWAYS_WRITES = {"save", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+ALWAYS_WRITES = {
+    "save",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
 QUERYSET_WRITES = {"create", "update"}
 QUERYSET_RECEIVERS = {"objects", "filter", "exclude", "all", "select_for_update"}
 
@@ -104,7 +111,9 @@ def test_views_selectors_forms_and_tasks_never_write_the_domain():
         "claimreview/parser.py",
     )
     assert len(files) > 8
-    writes = [f"{p.relative_to(ROOT)}:{line} .{attr}()" for p in files for line, attr in orm_writes(p)]
+    writes = [
+        f"{p.relative_to(ROOT)}:{line} .{attr}()" for p in files for line, attr in orm_writes(p)
+    ]
     assert writes == []
 
 
