@@ -20,7 +20,7 @@ export UV_LINK_MODE := copy
 help:
 	@echo "make run    install, migrate, load the pre-annotated seed pair and demo users, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install (incl. Chromium), lint, run every test on SQLite, then the database tests on PostgreSQL"
-	@echo "make bench  run every benchmark in bench/"
+	@echo "make bench  run every benchmark in bench/ (measures only; training is in scripts/)"
 
 $(UV):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (need python3.12 on PATH or in ~/.pyenv)"; exit 1; }
@@ -41,13 +41,17 @@ run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (admin console: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=1 $(VENV)/bin/celery -A factcheck worker --pool=solo --concurrency=1 --loglevel=INFO & \
+	@# One worker process (prefork: the time limits need it) with Celery beat inside it (-B),
+	@# which runs the sweeper that recovers stuck runs. Production runs beat on its own.
+	DEBUG=1 $(VENV)/bin/celery -A factcheck worker -B --concurrency=1 --loglevel=INFO & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
+# mypy reads settings through django-stubs; DEBUG=1 lets settings load without a SECRET_KEY.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/mypy
 
 test-sqlite: install browser
 	$(VENV)/bin/pytest
@@ -58,6 +62,8 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# Benchmarks only measure. Training and gold evaluation live in scripts/ and write only to an
+# explicit --out, so no benchmark run can replace the shipped weights.
 bench: install
 	for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 

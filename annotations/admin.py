@@ -1,16 +1,31 @@
 """The admin console: articles, sources, users (Django's own), rating scales and jobs.
 
-Admin edits go through ``AuditedAdmin`` so they leave the same audit trail as the web UI.
+Admin edits go through ``AuditedAdmin`` so they leave the same audit trail as the web UI,
+bulk "Delete selected" included (one event per object deleted). What the public has seen
+cannot be deleted here: an article, claim or source behind a published (or withdrawn)
+verdict is listed as protected, since its public page and corrections must keep existing.
+
+Texts are guarded the way imports guard them: line endings are normalised by the one ingest
+check, and once an article is annotated its text and its sources' texts are read-only,
+because every stored offset points into them. Re-annotating (the action) keeps reviewer work;
+a changed text is a new import. Verdicts, their revisions and the corrections log are
+read-only here: they change through the editorial steps in the workbench, never around them.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
 from . import services
+from .ingest.text import TextInputError, check_text
 from .models import (
     AnnotationRun,
     Article,
@@ -18,6 +33,7 @@ from .models import (
     AuditEvent,
     AuditVerb,
     Claim,
+    CorrectionNotice,
     Entity,
     EvidenceLink,
     Flag,
@@ -26,7 +42,9 @@ from .models import (
     RatingScale,
     Source,
     Verdict,
+    VerdictRevision,
 )
+from .services.articles import content_hash
 from .services.audit import audit_record
 
 
@@ -56,6 +74,21 @@ def _article_of(obj):
     return None
 
 
+def _public_record(obj: Model) -> str:
+    """Why deleting ``obj`` would erase something the public has seen ("" if nothing)."""
+    if isinstance(obj, Article):
+        public = Verdict.objects.filter(claim__article=obj, published_revision__isnull=False)
+    elif isinstance(obj, Claim):
+        public = Verdict.objects.filter(claim=obj, published_revision__isnull=False)
+    elif isinstance(obj, Source):
+        public = Verdict.objects.filter(revisions__evidence__source=obj)
+    else:
+        return ""
+    if public.exists():
+        return "a published or withdrawn verdict depends on it (its public page and notices)"
+    return ""
+
+
 class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = None
@@ -71,7 +104,7 @@ class AuditedAdmin(admin.ModelAdmin):
             after=_jsonable(obj),
         )
 
-    def delete_model(self, request, obj):
+    def _audit_delete(self, request: HttpRequest, obj: Model) -> None:
         audit_record(
             actor=_actor(request),
             verb=AuditVerb.ADMIN_DELETE,
@@ -79,13 +112,122 @@ class AuditedAdmin(admin.ModelAdmin):
             article=None if isinstance(obj, Article) else _article_of(obj),
             before=_jsonable(obj),
         )
+
+    def delete_model(self, request, obj):
+        self._audit_delete(request, obj)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """ "Delete selected" deletes in bulk, bypassing ``delete_model``: audit each one."""
+        for obj in queryset:
+            self._audit_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            reason = _public_record(obj)
+            if reason:
+                protected = [*protected, f"{obj._meta.verbose_name} “{obj}”: {reason}"]
+        return deleted, counts, perms_needed, protected
+
+
+def article_is_annotated(article: Article | None) -> bool:
+    """Offsets point into its text (or soon will: a run is queued or running)."""
+    if article is None or article.pk is None:
+        return False
+    if any(
+        model.objects.filter(article=article).exists()
+        for model in (Claim, Attribution, Entity, Quantity)
+    ):
+        return True
+    return article.runs.exclude(
+        status__in=(AnnotationRun.Status.FAILED, AnnotationRun.Status.SKIPPED)
+    ).exists()
+
+
+def _checked_text(text: str, label: str) -> str:
+    try:
+        return check_text(text, label=label, max_bytes=settings.FACTCHECK_MAX_TEXT_BYTES)
+    except TextInputError as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The body is checked and normalised as every import is (CR LF from the browser's
+    textarea becomes LF), and its hash kept in step so duplicates are still found."""
+
+    class Meta:
+        model = Article
+        fields = (
+            "title",
+            "outlet",
+            "url",
+            "published_on",
+            "body",
+            "language",
+            "status",
+            "assigned_to",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].strip = False  # type: ignore[attr-defined]  # offsets count every space
+
+    def clean_body(self) -> str:
+        body = _checked_text(self.cleaned_data["body"], "The article text")
+        others = Article.objects.filter(content_hash=content_hash(body))
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        existing = others.first()
+        if existing is not None:
+            raise forms.ValidationError(f"This text is already article #{existing.pk}.")
+        return body
+
+    def save(self, commit: bool = True) -> Article:
+        article = super().save(commit=False)
+        article.content_hash = content_hash(article.body)
+        if commit:
+            article.save()
+        return article
+
+
+class SourceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ("article", "position", "name", "published_on", "url", "text")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "text" in self.fields:
+            self.fields["text"].strip = False  # type: ignore[attr-defined]  # offsets count every space
+
+    def clean_text(self) -> str:
+        return _checked_text(self.cleaned_data["text"], "The source text")
+
+    def save(self, commit: bool = True) -> Source:
+        source = super().save(commit=False)
+        source.content_hash = content_hash(source.text)
+        if commit:
+            source.save()
+        return source
+
+
+LOCKED_TEXT = (
+    "Read-only: the article is annotated and stored offsets point into this text. Import a "
+    "corrected text as a new article; re-annotating keeps reviewer work."
+)
 
 
 class SourceInline(admin.StackedInline):
     model = Source
+    form = SourceAdminForm
     extra = 0
     fields = ("position", "name", "published_on", "url", "text")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("text",) if article_is_annotated(obj) else ()
 
 
 class ClaimInline(admin.TabularInline):
@@ -100,7 +242,7 @@ class ClaimInline(admin.TabularInline):
         return False
 
 
-@admin.action(description="Re-run pre-annotation")
+@admin.action(description="Re-annotate (keeps reviewer work)")
 def rerun_preannotation(modeladmin, request, queryset):
     for article in queryset:
         services.run_queue(article=article, actor=_actor(request))
@@ -109,6 +251,7 @@ def rerun_preannotation(modeladmin, request, queryset):
 
 @admin.register(Article)
 class ArticleAdmin(AuditedAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "outlet", "published_on", "status", "assigned_to", "created_at")
     list_filter = ("status", "outlet", "language")
     search_fields = ("title", "outlet", "url")
@@ -118,13 +261,33 @@ class ArticleAdmin(AuditedAdmin):
     actions = [rerun_preannotation]
     list_select_related = ("assigned_to",)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # articles come in through the workbench, which checks and annotates them
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "body") if article_is_annotated(obj) else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not article_is_annotated(obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": LOCKED_TEXT}), *rest]
+
 
 @admin.register(Source)
 class SourceAdmin(AuditedAdmin):
+    form = SourceAdminForm
     list_display = ("name", "article", "published_on", "url")
     search_fields = ("name", "url", "article__title")
     list_select_related = ("article",)
     readonly_fields = ("content_hash",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        annotated = obj is not None and article_is_annotated(obj.article)
+        return (*fields, "text", "article") if annotated else fields
 
 
 @admin.register(AnnotationRun)
@@ -241,13 +404,62 @@ class RatingScaleAdmin(AuditedAdmin):
     inlines = [RatingInline]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never edited here: these change only through the workbench's editorial steps."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RevisionInline(admin.TabularInline):
+    model = VerdictRevision
+    extra = 0
+    fields = (
+        "number",
+        "rating",
+        "claim_reviewed",
+        "claimant_name",
+        "published_at",
+        "correction_note",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Verdict)
-class VerdictAdmin(AuditedAdmin):
-    list_display = ("claim", "rating", "reviewer", "is_published", "published_at", "updated_at")
-    list_filter = ("is_published", "rating")
-    search_fields = ("claim__text", "rationale")
+class VerdictAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "rating", "state", "reviewer", "is_published", "published_at")
+    list_filter = ("state", "is_published", "rating")
+    search_fields = ("claim__text", "rationale", "claim_reviewed", "claimant_name")
     list_select_related = ("claim", "rating", "reviewer")
-    filter_horizontal = ("evidence",)
+    inlines = [RevisionInline]
+
+
+@admin.register(VerdictRevision)
+class VerdictRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("verdict", "number", "rating", "published_at", "published_by")
+    search_fields = ("claim_reviewed", "rationale", "correction_note")
+    list_select_related = ("verdict", "rating", "published_by")
+
+
+@admin.register(CorrectionNotice)
+class CorrectionNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "verdict", "note", "created_by")
+    list_filter = ("kind",)
+    search_fields = ("note",)
+    list_select_related = ("verdict", "created_by")
 
 
 @admin.register(AuditEvent)

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.formsets import BaseFormSet
 
 from . import services
@@ -135,6 +136,10 @@ class VerdictForm(forms.Form):
         queryset=EvidenceLink.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     verdict_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    claim_reviewed = forms.CharField(max_length=5000, required=False, label="Claim reviewed")
+    claimant = forms.CharField(max_length=100, required=False, label="Who made the claim")
+    # The form's second button: save, then submit for publication.
+    submit_for_publication = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,12 +150,53 @@ class VerdictForm(forms.Form):
         rating.queryset = Rating.objects.filter(scale__is_default=True)
         evidence.queryset = EvidenceLink.objects.filter(claim=claim)
 
+    def clean_claimant(self) -> services.ClaimantChoice:
+        try:
+            return services.ClaimantChoice.parse(self.cleaned_data.get("claimant") or "")
+        except services.ServiceError as exc:
+            raise ValidationError(exc.messages) from None
+
+
+class VerdictVersionForm(forms.Form):
+    """A step in a verdict's publication: the version the person saw must still be current."""
+
+    verdict_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class VerdictPublishForm(VerdictVersionForm):
+    note = forms.CharField(max_length=2000, required=False, label="Correction note", strip=True)
+
+
+class VerdictReturnForm(VerdictVersionForm):
+    note = forms.CharField(max_length=2000, label="What should change")
+
+
+class VerdictWithdrawForm(VerdictVersionForm):
+    reason = forms.CharField(max_length=2000, label="Why it is withdrawn")
+
+
+class RejectForm(VersionForm):
+    discard_draft = forms.BooleanField(required=False)
+
 
 class AssignForm(forms.Form):
     assignee = forms.IntegerField(min_value=1, required=False)
+    takeover = forms.BooleanField(required=False)  # confirms taking it from its assignee
 
 
 # --- adding articles ------------------------------------------------------------------------
+
+
+class PastedTextField(forms.CharField):
+    """A textarea for pasted article or source text. Django's own NUL check is dropped: it
+    failed the field quietly and the form then said "Paste the article text", as if nothing
+    had been pasted; ``check_text`` says what is wrong and where instead."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
 
 
 def _read_upload(upload: UploadedFile, *, label: str, max_bytes: int) -> str:
@@ -168,7 +214,7 @@ class ArticleForm(forms.Form):
     published_on = forms.DateField(
         required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
     )
-    text = forms.CharField(
+    text = PastedTextField(
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -184,11 +230,9 @@ class ArticleForm(forms.Form):
             return _read_upload(upload, label=upload.name or "the file", max_bytes=max_bytes)
         if not text.strip():
             raise ValidationError("Paste the article text or upload a file.")
-        # Browsers submit textarea newlines as CR LF; the pasted text had plain LF.
+        # Browsers submit textarea newlines as CR LF: check_text stores them as LF.
         try:
-            return check_text(
-                text.replace("\r\n", "\n"), label="The article text", max_bytes=max_bytes
-            )
+            return check_text(text, label="The article text", max_bytes=max_bytes)
         except TextInputError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -211,7 +255,7 @@ class SourceForm(forms.Form):
         required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
     )
     url = forms.URLField(max_length=1000, required=False, label="URL")
-    text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}))
+    text = PastedTextField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}))
     file = forms.FileField(required=False, label="…or a text file")
 
     def clean(self) -> dict[str, Any]:
@@ -228,7 +272,12 @@ class SourceForm(forms.Form):
                 max_bytes=settings.FACTCHECK_MAX_TEXT_BYTES,
             )
         elif text.strip():
-            text = text.replace("\r\n", "\n")  # textarea CR LF, as for the article
+            try:
+                text = check_text(
+                    text, label="The source text", max_bytes=settings.FACTCHECK_MAX_TEXT_BYTES
+                )
+            except TextInputError as exc:
+                raise ValidationError(str(exc)) from None
         data["body"] = text if text.strip() else ""
         if data["body"] and not (data.get("name") and data.get("published_on")):
             header = parse_source_header(data["body"])
@@ -248,7 +297,11 @@ class SourceForm(forms.Form):
         )
 
 
-SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=50)
+# validate_max: without it Django binds forms past max_num (up to absolute_max) and a crafted
+# POST got 60 sources in.
+SourceFormSet = forms.formset_factory(
+    SourceForm, extra=2, max_num=services.MAX_SOURCES, validate_max=True
+)
 
 
 def article_input(form: ArticleForm, sources: BaseFormSet[SourceForm]) -> services.ArticleInput:

@@ -37,6 +37,15 @@ class ReviewState(models.TextChoices):
     CORRECTED = "corrected", "Corrected"
 
 
+class AttributionKind(models.TextChoices):
+    """What kind of report an attribution is (the nlp contract's attribution "kind")."""
+
+    QUOTE = "quote", "quote"
+    PARAPHRASE = "paraphrase", "paraphrase"
+    INTENTION = "intention", "intention"
+    EVIDENCE = "evidence", "evidence"
+
+
 class Support(models.TextChoices):
     SUPPORTED = "supported", "Supported"
     PARTLY_SUPPORTED = "partly_supported", "Partly supported"
@@ -76,6 +85,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_article", "Can review articles: claims, attributions, verdict drafts"),
+            ("assign_article", "Can assign articles to other people and dismiss flags"),
+        ]
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["outlet"]),
@@ -131,6 +144,12 @@ class AnnotationRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The run's way through the broker and the worker (services/runs.py): when its task was
+    # last handed to the broker (empty: not yet, e.g. the broker was down), which task holds
+    # it, and that task's last sign of life. The sweeper reads all three.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,6 +167,15 @@ class Claim(models.Model):
     text = models.TextField()
     score = models.FloatField(null=True, blank=True)
     kinds = models.JSONField(default=list, blank=True)
+    # the machine's strongest reasons for the score, strongest first ("a figure", "attributed"),
+    # and those that lowered it ("hedged")
+    reasons = models.JSONField(default=list, blank=True)
+    reasons_against = models.JSONField(default=list, blank=True)
+    # what the machine compared with the sources (figures, dates, credits, quotes), agreements
+    # too, each {"kind", "article_text", "source_text", "outcome", "note", "source", "start",
+    # "end"}; and the support model's probability of each support value
+    comparisons = models.JSONField(default=list, blank=True)
+    support_scores = models.JSONField(default=dict, blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
     review_state = models.CharField(
         max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
@@ -157,8 +185,6 @@ class Claim(models.Model):
     machine_start = models.PositiveIntegerField(null=True, blank=True)
     machine_end = models.PositiveIntegerField(null=True, blank=True)
     machine_text = models.TextField(blank=True)
-    # The short statement used as ClaimReview `claimReviewed`; defaults to the claim text.
-    claim_reviewed = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -174,6 +200,13 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=1)),
                 name="claim_score_in_unit_interval",
+            ),
+            # Two reviewers adding the same selection at once: the database keeps one.
+            # Rejected claims do not count, so a rejected span can be claimed again.
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                condition=~Q(review_state="rejected"),
+                name="claim_unique_open_span",
             ),
         ]
         indexes = [
@@ -212,6 +245,9 @@ class Attribution(models.Model):
     content_text = models.TextField()
     direct = models.BooleanField(default=False)
     hedged = models.BooleanField(default=False)
+    kind = models.CharField(
+        max_length=12, choices=AttributionKind.choices, default=AttributionKind.PARAPHRASE
+    )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
     review_state = models.CharField(
         max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
@@ -379,35 +415,161 @@ class Rating(models.Model):
         return self.label
 
 
+class ClaimantType(models.TextChoices):
+    """Who made a claim, as schema.org types it."""
+
+    PERSON = "Person", "Person"
+    ORGANIZATION = "Organization", "Organization"
+
+
 class Verdict(models.Model):
+    """A claim's verdict: the desk's working copy, and where it stands with the public.
+
+    The rating, rationale, wording and claimant here are what reviewers edit. The public
+    never reads them: it reads ``published_revision``, an immutable copy an editor made
+    when publishing. So a reviewer editing a published verdict changes nothing the public
+    sees until an editor publishes the new revision (with a correction note).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Awaiting an editor"
+        PUBLISHED = "published", "Published"  # the working copy is the live revision
+        WITHDRAWN = "withdrawn", "Withdrawn"  # the working copy is the withdrawn revision
+
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
     rationale = models.TextField()
     evidence = models.ManyToManyField(EvidenceLink, blank=True, related_name="verdicts")
+    # ClaimReview ``claimReviewed``: a short wording of the claim, the claim's text by default.
+    claim_reviewed = models.TextField(blank=True)
+    # Who made the claim: the article's outlet by default, or the speaker of a confirmed
+    # attribution the reviewer picked (``claimant_attribution``).
+    claimant_name = models.CharField(max_length=300, blank=True)
+    claimant_type = models.CharField(max_length=12, choices=ClaimantType.choices, blank=True)
+    claimant_attribution = models.ForeignKey(
+        Attribution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="verdicts"
     )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    return_note = models.TextField(blank=True)  # why an editor sent it back
+    # Public status: live (``is_published``), withdrawn (``withdrawn_at``) or never published.
     is_published = models.BooleanField(default=False)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)  # first publication
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    published_revision = models.ForeignKey(
+        "VerdictRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("publish_verdict", "Can publish, correct, send back and withdraw verdicts"),
+        ]
         indexes = [models.Index(fields=["is_published", "published_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(published_at__isnull=False),
                 name="verdict_published_has_date",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_revision__isnull=False),
+                name="verdict_published_has_revision",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(withdrawn_at__isnull=True),
+                name="verdict_live_or_withdrawn",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.rating} — {self.claim}"
+
+    @property
+    def has_pending_revision(self) -> bool:
+        """Edits the public does not see yet (a draft or submitted revision)."""
+        return self.published_revision_id is not None and self.state in (
+            self.State.DRAFT,
+            self.State.SUBMITTED,
+        )
+
+
+class VerdictRevision(models.Model):
+    """What the public saw: a copy of the verdict taken when an editor published it.
+
+    Never changed after it is made. Revision 1 is the first publication; every later one is
+    a correction and carries its note.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    evidence = models.ManyToManyField(EvidenceLink, blank=True, related_name="+")
+    claim_reviewed = models.TextField()
+    claimant_name = models.CharField(max_length=300, blank=True)
+    claimant_type = models.CharField(max_length=12, choices=ClaimantType.choices, blank=True)
+    claimant_attribution = models.ForeignKey(
+        Attribution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    correction_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["verdict", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["verdict", "number"], name="revision_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(correction_note=""),
+                name="revision_correction_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of verdict {self.verdict_id}"
+
+
+class CorrectionNotice(models.Model):
+    """One line of the public corrections page: a correction or a withdrawal, with its note.
+
+    A log, never edited: a verdict corrected twice and then withdrawn has three notices.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="notices")
+    # The revision published by the correction, or the one withdrawn.
+    revision = models.ForeignKey(VerdictRevision, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    note = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at"]), models.Index(fields=["verdict", "kind"])]
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="notice_has_note")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of verdict {self.verdict_id}: {self.note[:60]}"
 
 
 class AuditVerb(models.TextChoices):
@@ -417,6 +579,7 @@ class AuditVerb(models.TextChoices):
     ARTICLE_IMPORT = "article.import", "imported the article"
     ARTICLE_BATCH_IMPORT = "article.batch_import", "imported a batch"
     ARTICLE_ASSIGN = "article.assign", "changed the assignment"
+    ARTICLE_TAKEOVER = "article.takeover", "took over the article"
     ARTICLE_REVIEW_STARTED = "article.review_started", "started the review"
     ARTICLE_REVIEWED = "article.reviewed", "marked the article reviewed"
     ARTICLE_PUBLISHED = "article.published", "published the article"
@@ -424,12 +587,14 @@ class AuditVerb(models.TextChoices):
     PREANNOTATION_QUEUE = "preannotation.queue", "queued pre-annotation"
     PREANNOTATION_STORE = "preannotation.store", "stored pre-annotation"
     PREANNOTATION_FAIL = "preannotation.fail", "pre-annotation failed"
+    PREANNOTATION_REQUEUE = "preannotation.requeue", "queued pre-annotation again"
     CLAIM_CONFIRM = "claim.confirm", "confirmed the claim"
     CLAIM_REJECT = "claim.reject", "rejected the claim"
     CLAIM_REOPEN = "claim.reopen", "reopened the claim"
     CLAIM_CORRECT = "claim.correct", "corrected the claim's span"
     CLAIM_STATEMENT = "claim.statement", "edited the claim statement"
     CLAIM_ADD = "claim.add", "added a claim"
+    CLAIM_ANALYSE = "claim.analyse", "checked the claim against its sources"
     ATTRIBUTION_CONFIRM = "attribution.confirm", "confirmed an attribution"
     ATTRIBUTION_REJECT = "attribution.reject", "rejected an attribution"
     ATTRIBUTION_CORRECT = "attribution.correct", "corrected an attribution"
@@ -437,7 +602,13 @@ class AuditVerb(models.TextChoices):
     FLAG_DISMISS = "flag.dismiss", "dismissed a flag"
     VERDICT_CREATE = "verdict.create", "gave a verdict"
     VERDICT_UPDATE = "verdict.update", "updated the verdict"
+    VERDICT_SUBMIT = "verdict.submit", "submitted the verdict for publication"
+    VERDICT_RETURN = "verdict.return", "sent the verdict back"
     VERDICT_PUBLISH = "verdict.publish", "published the verdict"
+    VERDICT_CORRECT = "verdict.correct", "published a correction"
+    VERDICT_WITHDRAW = "verdict.withdraw", "withdrew the verdict"
+    VERDICT_DISCARD = "verdict.discard", "discarded the verdict draft"
+    # Recorded before the editorial gate existed; no service writes it any more.
     VERDICT_UNPUBLISH = "verdict.unpublish", "unpublished the verdict"
     CLAIMREVIEW_IMPORT = "claimreview.import", "imported a ClaimReview"
     ADMIN_ADD = "admin.add", "added it in the admin console"

@@ -29,6 +29,10 @@ urlpatterns = [
     path("attributions/<int:pk>/confirm/", review.attribution_confirm, name="attribution_confirm"),
     path("attributions/<int:pk>/reject/", review.attribution_reject, name="attribution_reject"),
     path("flags/<int:pk>/dismiss/", review.flag_dismiss, name="flag_dismiss"),
+    path("verdicts/<int:pk>/submit/", review.verdict_submit, name="verdict_submit"),
+    path("verdicts/<int:pk>/return/", review.verdict_return, name="verdict_return"),
     path("verdicts/<int:pk>/publish/", review.verdict_publish, name="verdict_publish"),
-    path("verdicts/<int:pk>/unpublish/", review.verdict_unpublish, name="verdict_unpublish"),
+    path("verdicts/<int:pk>/withdraw/", review.verdict_withdraw, name="verdict_withdraw"),
+    path("verdicts/<int:pk>/discard/", review.verdict_discard, name="verdict_discard"),
+    path("verdicts/<int:pk>/revisions/", review.verdict_revisions, name="verdict_revisions"),
 ]

@@ -80,6 +80,7 @@ def populate(n: int) -> None:
         Rating,
         ReviewState,
         Verdict,
+        VerdictRevision,
     )
 
     call_command("migrate", verbosity=0)
@@ -161,18 +162,45 @@ def populate(n: int) -> None:
             "The audit office puts 2025 road spending at a lower figure; the claim takes the "
             "budget line for the spending and leaves out the supplementary allocation."
         )
-        Verdict.objects.bulk_create(
+        # What the public reads is a verdict's published revision: verdicts first, then
+        # their revision 1, then the verdicts pointed at it (the two reference each other).
+        verdicts = Verdict.objects.bulk_create(
             [
                 Verdict(
                     claim_id=claim_id,
                     rating=ratings[i % len(ratings)],
                     rationale=rationale,
-                    is_published=True,
+                    claim_reviewed=f"The council spent {i} million on road repairs in 2025",
+                    claimant_name="the mayor" if i % 2 == 0 else f"Outlet {i % 50}",
+                    claimant_type="Person" if i % 2 == 0 else "Organization",
+                    state=Verdict.State.PUBLISHED,
                     published_at=start + timedelta(minutes=i),
                 )
                 for i, (claim_id, *_rest) in enumerate(claims)
             ],
             batch_size=batch,
+        )
+        revisions = VerdictRevision.objects.bulk_create(
+            [
+                VerdictRevision(
+                    verdict_id=v.pk,
+                    number=1,
+                    rating_id=v.rating_id,
+                    rationale=v.rationale,
+                    claim_reviewed=v.claim_reviewed,
+                    claimant_name=v.claimant_name,
+                    claimant_type=v.claimant_type,
+                    published_at=v.published_at,
+                )
+                for v in verdicts
+            ],
+            batch_size=batch,
+        )
+        for verdict, revision in zip(verdicts, revisions, strict=True):
+            verdict.published_revision_id = revision.pk
+            verdict.is_published = True
+        Verdict.objects.bulk_update(
+            verdicts, ["published_revision", "is_published"], batch_size=batch
         )
 
 

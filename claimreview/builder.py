@@ -90,9 +90,10 @@ class ReviewRecord:
     building half its review in a 100k-record export. Treat instances as read-only.
 
     ``public_url`` may be a path ("/factchecks/12/"); it is resolved against the
-    organisation's url. ``speaker_*`` is the person or organisation who made the claim;
-    when either part is unknown the article's outlet stands in as the claim's author,
-    because a guessed Person/Organization type would be wrong data.
+    organisation's url. ``speaker_*`` is the person or organisation who made the claim (the
+    claimant a reviewer recorded on the verdict); when either part is unknown the article's
+    outlet stands in as the claim's author, because a guessed Person/Organization type would
+    be wrong data.
     """
 
     claim_text: str
@@ -112,6 +113,9 @@ class ReviewRecord:
     outlet_name: str | None = None
     first_appearance_url: str | None = None
     first_appearance_date: DateLike | None = None
+    # The article (``appearance``) is also the earliest appearance known: it becomes
+    # ``firstAppearance`` unless an explicit first appearance is given.
+    first_appearance_is_article: bool = False
     date_modified: DateLike | None = None
     identifier: str | int | None = None
 
@@ -348,7 +352,10 @@ def _appearance(
     return appearance if len(appearance) > 1 else None
 
 
-def _first_appearance(record: ReviewRecord) -> dict[str, Any] | None:
+def _first_appearance(
+    record: ReviewRecord, appearance: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """An explicit first appearance, else the article itself when it is the earliest known."""
     first: dict[str, Any] = {"@type": "CreativeWork"}
     first_url = absolute_http(record.first_appearance_url, "first_appearance_url")
     if first_url:
@@ -356,7 +363,11 @@ def _first_appearance(record: ReviewRecord) -> dict[str, Any] | None:
     first_date = iso_date(record.first_appearance_date, "first_appearance_date")
     if first_date:
         first["datePublished"] = first_date
-    return first if len(first) > 1 else None
+    if len(first) > 1:
+        return first
+    if record.first_appearance_is_article and appearance is not None:
+        return dict(appearance)
+    return None
 
 
 def _claim(record: ReviewRecord) -> dict[str, Any] | None:
@@ -367,7 +378,7 @@ def _claim(record: ReviewRecord) -> dict[str, Any] | None:
     author = _claim_author(record, outlet_node)
     article_date = iso_date(record.article_date, "article_date")
     appearance = _appearance(record, article_date, outlet_node)
-    first = _first_appearance(record)
+    first = _first_appearance(record, appearance)
     item: dict[str, Any] = {"@type": "Claim"}
     if author:
         item["author"] = author

@@ -5,28 +5,28 @@ per-article endpoints, the feed and the export command) must agree on *which* ve
 public and on how a row becomes a :class:`~claimreview.builder.ReviewRecord`, and a
 whole-site export must run in constant memory.
 
+What is public is a verdict's **published revision**, never its working copy: a reviewer's
+pending edits stay in the workbench until an editor publishes them. A withdrawn verdict is
+not public (its page answers 410 with the withdrawal notice, see ``withdrawn_verdict``).
+
 Streaming reads rows as tuples (``values_list`` over the same joins ``select_related``
-would make) with ``.iterator(chunk_size=…)``: instantiating a Verdict, Claim, Article and
-Rating per row would cost more than building and serialising the review itself. Speakers
-come in one extra pair of queries per chunk, so memory is bounded by ``chunk_size``.
+would make) with ``.iterator(chunk_size=…)``: instantiating a Verdict, revision, Claim,
+Article and Rating per row would cost more than building and serialising the review itself.
+The claimant is part of the revision, so a record needs no other query.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta, tzinfo
-from itertools import batched
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from datetime import date, datetime, time, tzinfo
+from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Max, Min, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Max, Min, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from annotations.models import Attribution, Entity, Rating, ReviewState, Verdict
+from annotations.models import ClaimantType, CorrectionNotice, Rating, ReviewState, Verdict
 
 from .builder import FactCheckOrg, ReviewRecord, SpeakerKind
 
@@ -36,20 +36,25 @@ IMPORTED_TITLE_PREFIX = "[ClaimReview import] "
 # schema.org: ratingExplanation is "a short explanation (e.g. one to two sentences)"; a
 # longer rationale stays on the verdict page rather than being cut mid-argument.
 RATING_EXPLANATION_MAX = 500
-ENTITY_KINDS: dict[str, SpeakerKind] = {"PERSON": "Person", "ORG": "Organization"}
 CHUNK_SIZE = 2000
-EDIT_GRACE = timedelta(minutes=1)
+SPEAKER_KINDS: dict[str, SpeakerKind] = {
+    ClaimantType.PERSON: "Person",
+    ClaimantType.ORGANIZATION: "Organization",
+}
 
 _ROW = (
     "claim_id",
     "published_at",
-    "updated_at",
-    "rationale",
-    "rating__label",
-    "rating__value",
-    "rating__scale_id",
+    "published_revision__number",
+    "published_revision__published_at",
+    "published_revision__rationale",
+    "published_revision__rating__label",
+    "published_revision__rating__value",
+    "published_revision__rating__scale_id",
     "claim__text",
-    "claim__claim_reviewed",
+    "published_revision__claim_reviewed",
+    "published_revision__claimant_name",
+    "published_revision__claimant_type",
     "claim__article__title",
     "claim__article__url",
     "claim__article__published_on",
@@ -80,16 +85,53 @@ def _public_path_template() -> str:
 
 
 def published_verdicts() -> QuerySet[Verdict]:
-    """Verdicts the public may see: published, on a claim no reviewer rejected since.
+    """Verdicts the public may see: live (published, not withdrawn), on a claim no reviewer
+    rejected since.
 
-    A claim rejected after its verdict went out is inconsistent data; hiding it is the
-    safe side for a public fact check.
+    A claim rejected while its verdict is live is inconsistent data (the services refuse
+    it); hiding it is the safe side for a public fact check.
     """
     return (
-        Verdict.objects.filter(is_published=True)
+        Verdict.objects.filter(is_published=True, published_revision__isnull=False)
         .exclude(claim__review_state=ReviewState.REJECTED)
-        .select_related("claim__article", "rating")
+        .select_related(
+            "claim__article", "published_revision__rating", "published_revision__published_by"
+        )
     )
+
+
+def withdrawn_verdict(claim_id: int) -> Verdict | None:
+    """A verdict that was public and was withdrawn: its page explains, with 410 Gone."""
+    return (
+        Verdict.objects.filter(claim_id=claim_id, is_published=False, withdrawn_at__isnull=False)
+        .select_related("claim__article", "published_revision__rating")
+        .first()
+    )
+
+
+def corrections_of(verdict: Verdict) -> list[CorrectionNotice]:
+    """The verdict's published corrections, newest first ("Updated <date>: <note>")."""
+    return list(
+        CorrectionNotice.objects.filter(verdict=verdict, kind=CorrectionNotice.Kind.CORRECTION)
+        .select_related("revision")
+        .order_by("-created_at", "-id")
+    )
+
+
+def withdrawal_of(verdict: Verdict) -> CorrectionNotice | None:
+    """The notice of the verdict's latest withdrawal."""
+    return (
+        CorrectionNotice.objects.filter(verdict=verdict, kind=CorrectionNotice.Kind.WITHDRAWAL)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def public_notices() -> QuerySet[CorrectionNotice]:
+    """Every correction and withdrawal, newest first: the public corrections page."""
+    return CorrectionNotice.objects.select_related(
+        "revision__rating", "verdict__claim__article"
+    ).order_by("-created_at", "-id")
 
 
 def _since_bound(since: date | datetime) -> datetime:
@@ -106,107 +148,18 @@ def review_rows(
     article_id: int | None = None,
     claim_id: int | None = None,
 ) -> QuerySet[Verdict, tuple[Any, ...]]:
-    """The export query, oldest publication first so a feed reads as a log."""
+    """The export query, oldest publication first so a feed reads as a log. ``since``
+    keeps verdicts first published, or corrected, since then."""
     queryset = published_verdicts()
     if since is not None:
-        queryset = queryset.filter(published_at__gte=_since_bound(since))
+        bound = _since_bound(since)
+        corrected = Q(published_revision__number__gt=1, published_revision__published_at__gte=bound)
+        queryset = queryset.filter(Q(published_at__gte=bound) | corrected)
     if article_id is not None:
         queryset = queryset.filter(claim__article_id=article_id)
     if claim_id is not None:
         queryset = queryset.filter(claim_id=claim_id)
     return queryset.order_by("published_at", "id").values_list(*_ROW)
-
-
-class Speaker(NamedTuple):
-    name: str
-    kind: SpeakerKind | None
-
-
-def _id_list(ids: Iterable[int]) -> RawSQL | list[int]:
-    """A chunk's ids as ONE bound parameter, for ``field__in=``.
-
-    Binding 2,000 parameters cost Django more than running the query, and inlining them
-    gave every chunk a new SQL text, which SQLite's statement cache then kept (memory grew
-    with the export). A JSON array (SQLite) or an array (PostgreSQL) is one parameter and
-    one reusable statement.
-    """
-    ids = [int(pk) for pk in ids]
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return ids
-
-
-def speakers_for(claim_ids: Iterable[int]) -> dict[int, Speaker]:
-    """The reviewer-confirmed speaker of each claim and, when the NER found exactly that
-    span, whether it is a person or an organisation.
-
-    Two queries per batch of claims. Correlated subqueries per exported row did the same
-    in one query but cost more than the rest of the export put together. ``source IS
-    NULL`` is tested here rather than in SQL: without table statistics SQLite answers it
-    from the source index, i.e. scans every attribution of every article for each batch.
-    """
-    first: dict[int, tuple[int, int, int, str]] = {}
-    # An explicit order_by on our own columns also drops the models' default ordering,
-    # which would join article and source.
-    attributions = (
-        Attribution.objects.filter(
-            claim_id__in=_id_list(claim_ids),
-            review_state__in=(ReviewState.CONFIRMED, ReviewState.CORRECTED),
-        )
-        .order_by("claim_id", "cue_start", "id")
-        .values_list(
-            "claim_id",
-            "source_id",
-            "article_id",
-            "speaker_start",
-            "speaker_end",
-            "speaker_text",
-            "speaker_resolved",
-        )
-    )
-    for claim_id, source_id, article_id, start, end, text, resolved in attributions:
-        if claim_id in first or source_id is not None or start is None:
-            continue
-        name = resolved or text
-        if name and not name.isspace():
-            first[claim_id] = (article_id, start, end, name.strip())
-    if not first:
-        return {}
-    # Per article, the person/organisation entities; a speaker phrase such as "A Friedrich
-    # Naumann Foundation study" names its author through the entity inside it.
-    named: dict[int, list[tuple[int, int, str, str]]] = {}
-    entities = (
-        Entity.objects.filter(
-            article_id__in=_id_list({article_id for article_id, *_ in first.values()}),
-            label__in=tuple(ENTITY_KINDS),
-            source__isnull=True,
-        )
-        .order_by("article_id", "start", "id")
-        .values_list("article_id", "start", "end", "label", "text")
-    )
-    for article_id, start, end, label, text in entities:
-        named.setdefault(article_id, []).append((start, end, label, text))
-    return {
-        claim_id: _speaker(name, start, end, named.get(article_id, ()))
-        for claim_id, (article_id, start, end, name) in first.items()
-    }
-
-
-def _speaker(
-    name: str, start: int, end: int, entities: Iterable[tuple[int, int, str, str]]
-) -> Speaker:
-    """The speaker as the NER saw it: the exact span if tagged, else the longest person or
-    organisation inside the phrase, else the phrase untyped."""
-    inside = [e for e in entities if start <= e[0] and e[1] <= end]
-    exact = next((e for e in inside if (e[0], e[1]) == (start, end)), None)
-    if exact is not None:
-        return Speaker(name, ENTITY_KINDS[exact[2]])
-    if inside:
-        best = max(inside, key=lambda e: (e[1] - e[0], -e[0]))
-        return Speaker(best[3].strip(), ENTITY_KINDS[best[2]])
-    return Speaker(name, None)
 
 
 def scale_bounds() -> dict[int, tuple[float, float]]:
@@ -223,19 +176,21 @@ def _record(
     row: tuple[Any, ...],
     path: str,
     bounds: dict[int, tuple[float, float]],
-    speaker: Speaker | None,
     tz: tzinfo | None,
 ) -> ReviewRecord:
     (
         claim_id,
         published_at,
-        updated_at,
+        revision,
+        revised_at,
         rationale,
         label,
         value,
         scale_id,
         claim_text,
         claim_reviewed,
+        claimant_name,
+        claimant_type,
         title,
         article_url,
         article_date,
@@ -249,14 +204,12 @@ def _record(
     explanation = (
         " ".join(rationale.split()) if len(rationale) <= 2 * RATING_EXPLANATION_MAX else ""
     )
-    modified = None
-    if updated_at is not None and updated_at - published_at > EDIT_GRACE:
-        # publish saves the verdict, so updated_at trails published_at by microseconds;
-        # only a later edit is a modification worth announcing.
-        modified = updated_at if tz is None else updated_at.astimezone(tz)
+    # Revision 1 is the first publication; every later one is a published correction.
+    modified = revised_at if revision > 1 else None
     if tz is not None:
         # In the desk's time zone, so a date-only publication date survives a round trip.
         published_at = published_at.astimezone(tz)
+        modified = modified.astimezone(tz) if modified is not None else None
     return ReviewRecord(
         claim_text=claim_text,
         claim_reviewed=claim_reviewed or None,
@@ -268,12 +221,14 @@ def _record(
         best_rating=best,
         worst_rating=worst,
         rating_explanation=explanation if len(explanation) <= RATING_EXPLANATION_MAX else None,
-        speaker_name=speaker.name if speaker else None,
-        speaker_type=speaker.kind if speaker else None,
+        speaker_name=claimant_name or None,
+        speaker_type=SPEAKER_KINDS.get(claimant_type),
         article_url=article_url or None,
         article_headline=None if title.startswith(IMPORTED_TITLE_PREFIX) else title,
         article_date=article_date,
         outlet_name=outlet or None,
+        # The article is the only appearance we know of, hence the earliest known.
+        first_appearance_is_article=True,
         identifier=claim_id,
     )
 
@@ -293,10 +248,8 @@ def iter_review_records(
     if str(tz) == "UTC":
         tz = None  # values come back from the database in UTC already
     rows = review_rows(since=since, article_id=article_id, claim_id=claim_id)
-    for batch in batched(rows.iterator(chunk_size=chunk_size), chunk_size):
-        speakers = speakers_for(row[0] for row in batch)
-        for row in batch:
-            yield _record(row, path, bounds, speakers.get(row[0]), tz)
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield _record(row, path, bounds, tz)
 
 
 def review_record_for_claim(claim_id: int) -> ReviewRecord | None:

@@ -26,6 +26,7 @@ from annotations import roles
 from annotations.models import AuditVerb, Entity, Rating, RatingScale, Verdict
 from annotations.services import (
     ArticleInput,
+    ClaimantChoice,
     ServiceError,
     article_import,
     attribution_add,
@@ -220,9 +221,10 @@ def claimreview_import(
         )
         start = len(prefix)
         claim = claim_add(article=article, start=start, end=start + len(claim_text), actor=actor)
+        claimant = None
         if speaker:
             cue_start = len(speaker) + 1
-            attribution_add(
+            attribution = attribution_add(
                 article=article,
                 actor=actor,
                 speaker=(0, len(speaker)),
@@ -240,7 +242,11 @@ def claimreview_import(
                     text=speaker[:500],
                     label="PERSON" if review.speaker_type == "Person" else "ORG",
                 )
-        verdict = verdict_save(claim=claim, rating=match.rating, rationale=rationale, actor=actor)
+                # The markup names who made the claim: the verdict records them as claimant.
+                claimant = ClaimantChoice(attribution.pk, review.speaker_type)
+        verdict = verdict_save(
+            claim=claim, rating=match.rating, rationale=rationale, actor=actor, claimant=claimant
+        )
         if publish:
             verdict = verdict_publish(verdict=verdict, actor=actor)
             published = _datetime(review.date_published) if keep_publication_date else None

@@ -1,7 +1,7 @@
 """Public ClaimReview URLs: no sign-in, read-only, published verdicts only.
 
 The project's root urlconf includes this module at "" so the paths below are the public
-ones (``/factchecks/12/``, ``/claimreview/feed.jsonld`` …).
+ones (``/factchecks/12/``, ``/claimreview/feed.jsonld``, ``/corrections/`` …).
 """
 
 from __future__ import annotations
@@ -25,4 +25,5 @@ urlpatterns = [
         name="article_jsonld",
     ),
     path("claimreview/feed.jsonld", views.claimreview_feed, name="feed"),
+    path("corrections/", views.corrections, name="corrections"),
 ]

@@ -1,8 +1,10 @@
 """Public, read-only ClaimReview surfaces: the verdict page and the JSON-LD endpoints.
 
 Nothing here needs a session: these are what search engines, fact-check aggregators and
-readers see. Every view goes through :mod:`claimreview.records`, so only
-published verdicts appear, and an unpublished one is a plain 404 everywhere at once.
+readers see. Every view goes through :mod:`claimreview.records`, so only published
+revisions appear. A verdict never published is a plain 404; a withdrawn one answers 410 Gone
+with its withdrawal notice (what, when, why) and is gone from the feed and the per-article
+markup; every correction and withdrawal is listed, newest first, on ``/corrections/``.
 """
 
 from __future__ import annotations
@@ -11,26 +13,49 @@ import logging
 from datetime import date, datetime
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from .builder import ClaimReviewInputError, ReviewRecord, build_claim_review
-from .records import claimreview_org, iter_review_records, published_verdicts
+from .records import (
+    claimreview_org,
+    corrections_of,
+    iter_review_records,
+    public_notices,
+    published_verdicts,
+    withdrawal_of,
+    withdrawn_verdict,
+)
 from .writers import dumps, iter_feed_chunks, json_for_script_tag
 
 logger = logging.getLogger(__name__)
 
 JSONLD = "application/ld+json; charset=utf-8"
 PUBLIC_PAGE = "claimreview/verdict_public.html"
+WITHDRAWN_PAGE = "claimreview/verdict_withdrawn.html"
+CORRECTIONS_PAGE = "claimreview/corrections.html"
 
 
 def _report_unbuildable(record: ReviewRecord, exc: Exception) -> None:
     # A published verdict whose markup would be wrong (e.g. its label inside the claim
     # wording) is left out and logged for an editor, never served half-right.
     logger.warning("ClaimReview for claim %s not served: %s", record.identifier, exc)
+
+
+def _gone(claim_id: int) -> HttpResponse | None:
+    """410 Gone, saying so, for a verdict that was withdrawn (None if it was not)."""
+    verdict = withdrawn_verdict(claim_id)
+    if verdict is None:
+        return None
+    return HttpResponse(
+        "This fact check was withdrawn; its page says why.\n",
+        status=410,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _claim_review_or_404(claim_id: int) -> dict[str, Any]:
@@ -46,7 +71,9 @@ def _claim_review_or_404(claim_id: int) -> dict[str, Any]:
 
 @require_GET
 def claim_claimreview(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return HttpResponse(dumps(_claim_review_or_404(claim_id)), content_type=JSONLD)
+    return _gone(claim_id) or HttpResponse(
+        dumps(_claim_review_or_404(claim_id)), content_type=JSONLD
+    )
 
 
 @require_GET
@@ -101,9 +128,14 @@ def claimreview_feed(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
 
 @require_GET
 def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
-    """The reader-facing page for one verdict, carrying its ClaimReview markup."""
-    verdict = get_object_or_404(published_verdicts(), claim_id=claim_id)
-    evidence = verdict.evidence.select_related("source").order_by("source__position", "start")
+    """The reader-facing page for one verdict (its published revision), carrying its
+    ClaimReview markup and its corrections; 410 with the notice if it was withdrawn."""
+    verdict = published_verdicts().filter(claim_id=claim_id).first()
+    if verdict is None:
+        return _withdrawn_page(request, claim_id)
+    revision = verdict.published_revision
+    assert revision is not None  # published_verdicts() only has verdicts with one
+    evidence = revision.evidence.select_related("source").order_by("source__position", "start")
     claim_review = None
     record = next(iter_review_records(claim_id=claim_id), None)
     if record is not None:
@@ -113,15 +145,38 @@ def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
             _report_unbuildable(record, exc)  # the page still shows; it just isn't marked up
     context = {
         "verdict": verdict,
+        "revision": revision,
         "claim": verdict.claim,
         "article": verdict.claim.article,
-        "rating": verdict.rating,
+        "rating": revision.rating,
         "evidence": evidence,
+        "corrections": corrections_of(verdict),
         "claim_review": claim_review,
-        "speaker": record.speaker_name if record else None,
+        "claimant": revision.claimant_name,
         # Escaped for a <script> block by json_for_script_tag: no </script> or <!-- inside.
         "claim_review_json": mark_safe(json_for_script_tag(claim_review))  # noqa: S308
         if claim_review
         else None,
     }
     return render(request, PUBLIC_PAGE, context)
+
+
+def _withdrawn_page(request: HttpRequest, claim_id: int) -> HttpResponse:
+    verdict = withdrawn_verdict(claim_id)
+    if verdict is None or verdict.published_revision is None:
+        raise Http404("No published verdict for this claim")
+    notice = withdrawal_of(verdict)
+    context = {
+        "verdict": verdict,
+        "revision": verdict.published_revision,
+        "article": verdict.claim.article,
+        "notice": notice,
+    }
+    return render(request, WITHDRAWN_PAGE, context, status=410)
+
+
+@require_GET
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Every correction and withdrawal of a published fact check, newest first."""
+    page = Paginator(public_notices(), 50).get_page(request.GET.get("page"))
+    return render(request, CORRECTIONS_PAGE, {"page": page})

@@ -2,18 +2,23 @@
 
 Every value has an embedded default so that a fresh checkout runs with no server at all:
 SQLite in ``var/`` and Celery on kombu's filesystem transport with one local worker.
-Production sets ``DATABASE_URL=postgres://…`` and ``CELERY_BROKER_URL=redis://…``.
+Production sets ``DATABASE_URL=postgres://…`` and ``CELERY_BROKER_URL=redis://…``; with
+``DEBUG`` off the security defaults are the production ones (HTTPS redirect, secure cookies,
+HSTS) and ``manage.py check --deploy`` is clean. The README's Configuration table lists every
+variable read here.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FACTCHECK_VAR_DIR", BASE_DIR / "var"))
@@ -55,6 +60,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto=https`` -> ``("HTTP_X_FORWARDED_PROTO", "https")``, the form
+    ``SECURE_PROXY_SSL_HEADER`` takes; unset or empty means no proxy header is trusted."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition("=")
+    if not sep or not header.strip() or not value.strip():
+        raise ImproperlyConfigured(f"{name} must look like X-Forwarded-Proto=https, got {raw!r}")
+    meta = header.strip().upper().replace("-", "_")
+    if not meta.startswith("HTTP_"):
+        meta = "HTTP_" + meta
+    return meta, value.strip()
+
+
 def _local_secret_key() -> str:
     # Only for DEBUG runs: a key per checkout so sessions survive restarts of `make run`.
     path = VAR_DIR / "secret_key"
@@ -82,14 +102,21 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, so that `runserver` serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "annotations",
     "claimreview",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware (HTTPS redirect, HSTS) and before everything that needs a
+    # session or the database: a static file costs no query.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -112,6 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -152,6 +182,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes sees every sign-in (site and admin share Django's authentication) and refuses a
+# username at an address after AXES_FAILURE_LIMIT wrong passwords, for AXES_COOLOFF_MINUTES
+# (0: until `manage.py axes_reset` / `axes_reset_username NAME`). Username *and* address, so
+# that one person's typos do not lock out a whole newsroom behind one NAT address, while a
+# password guesser at one address is stopped. Behind a proxy every client has the proxy's
+# address, so the lock is per username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=_COOLOFF_MINUTES) if _COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "factcheck.lockout.lockout_response"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotations:queue"
 LOGOUT_REDIRECT_URL = "login"
@@ -162,16 +211,54 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# WhiteNoise serves what `collectstatic` wrote: hashed names (cached for a year) and gzip
+# copies. The ES modules import each other by relative name, so the storage rewrites those
+# imports to the hashed names too (factcheck/staticfiles.py). DEBUG keeps plain names, served
+# from the source folders, so editing a module needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "factcheck.staticfiles.WorkbenchStaticFilesStorage"
+    },
+}
+
+# Pre-annotation runs always finish (annotations/services/runs.py). A run may take at most
+# FACTCHECK_RUN_TIME_LIMIT seconds (then it fails, saying so); the hard limit kills a task that
+# ignores the soft one. A running task stamps a heartbeat every FACTCHECK_RUN_HEARTBEAT seconds;
+# with none for FACTCHECK_RUN_STALE_AFTER its worker is presumed dead and the sweeper (Celery
+# beat, every FACTCHECK_SWEEP_INTERVAL seconds) queues the run again, up to
+# FACTCHECK_RUN_MAX_ATTEMPTS attempts. A queued run whose message left more than
+# FACTCHECK_RUN_RESEND_AFTER seconds ago is sent again (a lost message; duplicates are harmless).
+# The defaults fit a 2 MB article on one slow core (about 4 minutes).
+FACTCHECK_RUN_TIME_LIMIT = env_int("FACTCHECK_RUN_TIME_LIMIT", 900, minimum=1)
+FACTCHECK_RUN_HEARTBEAT = env_int("FACTCHECK_RUN_HEARTBEAT", 15, minimum=1)
+FACTCHECK_RUN_STALE_AFTER = env_int(
+    "FACTCHECK_RUN_STALE_AFTER", 4 * FACTCHECK_RUN_HEARTBEAT, minimum=2 * FACTCHECK_RUN_HEARTBEAT
+)
+FACTCHECK_RUN_RESEND_AFTER = env_int(
+    "FACTCHECK_RUN_RESEND_AFTER", 2 * FACTCHECK_RUN_TIME_LIMIT, minimum=1
+)
+FACTCHECK_RUN_MAX_ATTEMPTS = env_int("FACTCHECK_RUN_MAX_ATTEMPTS", 3, minimum=1)
+FACTCHECK_SWEEP_INTERVAL = env_int("FACTCHECK_SWEEP_INTERVAL", 60, minimum=1)
 
 # Celery. Without CELERY_BROKER_URL the broker is a folder: a real worker process and no server.
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_TASK_SOFT_TIME_LIMIT = FACTCHECK_RUN_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = FACTCHECK_RUN_TIME_LIMIT + 30
+# At-least-once: a message is acknowledged when its task is done, and a task whose worker
+# process died goes back to the queue; runs.py makes the repeats harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 if CELERY_BROKER_URL == "filesystem://":
     for sub in ("queue", "processed", "control"):
         (_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "data_folder_processed": str(_BROKER_DIR / "processed"),
@@ -179,12 +266,32 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
         "polling_interval": 0.05,
     }
+else:
+    # Redis hands an unacknowledged message to another worker after the visibility timeout:
+    # longer than any task may run, or a slow task would be delivered twice while running.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+# A broker that is down must not hold up the request that queues a run: two quick tries,
+# then the run waits for the sweeper (see runs.run_send).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-runs": {
+        "task": "annotations.tasks.sweep_stuck_runs",
+        "schedule": float(FACTCHECK_SWEEP_INTERVAL),
+        "options": {"expires": float(FACTCHECK_SWEEP_INTERVAL)},
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -201,10 +308,69 @@ FACTCHECK_SITE_URL = env_str("FACTCHECK_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_BATCH_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+# HTTPS. Off in DEBUG, on by default otherwise; each can be turned off from the environment
+# (a plain-HTTP test install: SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0
+# CSRF_COOKIE_SECURE=0). Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER to the
+# header the proxy sets (X-Forwarded-Proto=https) or the HTTPS redirect loops forever.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy, the same in development and production so that a violation shows
+# up on a laptop first. Scripts only from our origin or with the per-response nonce (the one
+# inline script in _base.html carries it); no inline styles or style attributes; htmx is told
+# not to inject its indicator <style> and not to eval (see _base.html's htmx-config).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# E-mail (password resets, error mails) through Django 6.1's MAILERS: the console in DEBUG,
+# SMTP otherwise, from the environment. EMAIL_BACKEND can name any backend instead (e.g. the
+# file backend on a staging server).
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+_EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them")
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 587, minimum=1),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _EMAIL_USE_TLS,
+            "use_ssl": _EMAIL_USE_SSL,
+            "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

@@ -18,3 +18,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 FACTCHECK_SITE_URL = "https://factcheck.example.org"
 ALLOWED_HOSTS = ["*"]
+# The test client and the live server speak plain HTTP, and the pages are rendered from the
+# source folders: the production values of these are checked in tests/test_production.py.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns if missing)
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -54,8 +54,8 @@ def test_decode_text_enforces_the_size_limit():
         decode_text(b"a" * 101, max_bytes=100)
 
 
-def test_decode_text_drops_only_a_byte_order_mark():
-    assert decode_text("\ufeffHéllo\r\nworld\n".encode()) == "Héllo\r\nworld\n"
+def test_decode_text_drops_a_byte_order_mark_and_stores_line_ends_as_lf():
+    assert decode_text("\ufeffHéllo\r\nworld\n".encode()) == "Héllo\nworld\n"
 
 
 @pytest.mark.django_db

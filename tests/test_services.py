@@ -136,21 +136,30 @@ def _rating(label="Mostly false"):
     return Rating.objects.get(scale__is_default=True, label=label)
 
 
-def test_verdict_save_publish_unpublish(article, claim, reviewer, editor):
+def test_verdict_save_submit_publish_withdraw(article, claim, reviewer, editor):
     verdict = services.verdict_save(
         claim=claim, rating=_rating(), rationale="Budget was $3.9m", actor=reviewer
     )
     assert Claim.objects.get(pk=claim.pk).review_state == "confirmed"
+    verdict = services.verdict_submit(verdict=verdict, actor=reviewer)
     with pytest.raises(PermissionDenied):
         services.verdict_publish(verdict=verdict, actor=reviewer)
     verdict = services.verdict_publish(verdict=verdict, actor=editor)
     assert verdict.is_published and verdict.published_at
+    # The review is not marked complete: published verdicts alone never make it "Published".
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+    services.article_mark_reviewed(article=article, actor=reviewer)
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
-    verdict = services.verdict_unpublish(verdict=verdict, actor=editor)
-    assert not verdict.is_published and verdict.published_at is None
+    verdict = services.verdict_withdraw(verdict=verdict, actor=editor, reason="Wrong figure")
+    assert not verdict.is_published and verdict.withdrawn_at is not None
     assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEWED
     verbs = list(AuditEvent.objects.filter(target_type="verdict").values_list("verb", flat=True))
-    assert sorted(verbs) == ["verdict.create", "verdict.publish", "verdict.unpublish"]
+    assert sorted(verbs) == [
+        "verdict.create",
+        "verdict.publish",
+        "verdict.submit",
+        "verdict.withdraw",
+    ]
 
 
 def test_verdict_needs_a_rationale_and_evidence_from_its_claim(article, claim, reviewer):
@@ -196,7 +205,8 @@ def test_reviewers_assign_themselves_but_not_others(article, reviewer, editor):
     services.article_assign(article=article, assignee=reviewer, actor=reviewer)
     with pytest.raises(PermissionDenied):
         services.article_assign(article=article, assignee=editor, actor=reviewer)
-    services.article_assign(article=article, assignee=editor, actor=editor)
+    # Taking it from rita is a takeover, confirmed explicitly (tests/test_publishing.py).
+    services.article_assign(article=article, assignee=editor, actor=editor, takeover=True)
     assert Article.objects.get(pk=article.pk).assigned_to == editor
 
 
@@ -211,7 +221,7 @@ def test_a_second_first_verdict_is_a_conflict_not_an_overwrite(claim, reviewer, 
 
 def test_a_verdict_confirms_its_claim_in_the_claims_history(claim, reviewer):
     stale = Claim.objects.get(pk=claim.pk)
-    services.claim_set_statement(claim_id=claim.pk, statement="Short", actor=reviewer, version=1)
+    services.claim_reopen(claim_id=claim.pk, actor=reviewer, version=1)  # still pending, v2
     services.verdict_save(claim=stale, rating=_rating(), rationale="r", actor=reviewer)
     fresh = Claim.objects.get(pk=claim.pk)
     assert (fresh.review_state, fresh.version, fresh.updated_by) == ("confirmed", 3, reviewer)
@@ -233,7 +243,8 @@ SERVICES_DIR = Path(__file__).resolve().parents[1] / "annotations" / "services"
 def test_every_verb_a_review_flow_records_is_an_audit_verb(article, claim, reviewer, editor):
     body = article.body
     services.article_assign(article=article, assignee=reviewer, actor=editor)
-    services.claim_set_statement(claim_id=claim.pk, statement="Spent", actor=reviewer, version=1)
+    services.article_assign(article=article, assignee=editor, actor=editor, takeover=True)
+    services.claim_reopen(claim_id=claim.pk, actor=reviewer, version=1)
     services.claim_correct(
         claim_id=claim.pk, start=claim.start, end=claim.end - 8, actor=reviewer, version=2
     )
@@ -262,8 +273,20 @@ def test_every_verb_a_review_flow_records_is_an_audit_verb(article, claim, revie
     verdict = services.verdict_save(
         claim=added, rating=_rating("False"), rationale="r2", actor=reviewer, version=1
     )
-    services.verdict_publish(verdict=verdict, actor=editor)
-    services.verdict_unpublish(verdict=verdict, actor=editor)
+    verdict = services.verdict_submit(verdict=verdict, actor=reviewer)
+    verdict = services.verdict_return(verdict=verdict, actor=editor, note="Cite the audit")
+    verdict = services.verdict_submit(verdict=verdict, actor=reviewer)
+    verdict = services.verdict_publish(verdict=verdict, actor=editor)
+    verdict = services.verdict_save(
+        claim=added, rating=_rating(), rationale="r3", actor=reviewer, version=verdict.version
+    )
+    verdict = services.verdict_discard(verdict=verdict, actor=reviewer)
+    verdict = services.verdict_save(
+        claim=added, rating=_rating(), rationale="r4", actor=reviewer, version=verdict.version
+    )
+    verdict = services.verdict_submit(verdict=verdict, actor=reviewer)
+    verdict = services.verdict_publish(verdict=verdict, actor=editor, note="Rating fixed")
+    services.verdict_withdraw(verdict=verdict, actor=editor, reason="Source retracted")
     services.article_mark_reviewed(article=article, actor=reviewer)
     services.run_queue(article=article, actor=reviewer)
 

@@ -89,7 +89,7 @@ def test_reject_and_reopen(rita, seed):
     assert Claim.objects.get(pk=seed.soldiers.pk).review_state == ReviewState.PENDING
 
 
-def test_reject_a_claim_with_a_verdict_is_refused_clearly(rita, seed):
+def test_reject_a_claim_with_a_draft_verdict_offers_to_discard_it(rita, seed):
     services.verdict_save(
         claim=seed.aid,
         rating=Rating.objects.get(label="False"),
@@ -98,9 +98,18 @@ def test_reject_a_claim_with_a_verdict_is_refused_clearly(rita, seed):
     )
     version = Claim.objects.get(pk=seed.aid.pk).version
     response = rita.post(f"/claims/{seed.aid.pk}/reject/", {"version": version}, **HX)
-    assert response.status_code == 400
-    assert "has a verdict" in html(response)
+    assert response.status_code == 409
+    assert "unpublished verdict" in html(response)
+    assert "Reject and discard the draft" in html(response)  # the next step, not a dead end
     assert_panel_fragment(response, seed.aid)
+    assert Claim.objects.get(pk=seed.aid.pk).review_state == ReviewState.CONFIRMED
+    response = rita.post(
+        f"/claims/{seed.aid.pk}/reject/", {"version": version, "discard_draft": "1"}, **HX
+    )
+    assert response.status_code == 200
+    assert Claim.objects.get(pk=seed.aid.pk).review_state == ReviewState.REJECTED
+    assert not Verdict.objects.filter(claim=seed.aid).exists()
+    assert AuditEvent.objects.filter(verb="verdict.discard", actor__username="rita").exists()
 
 
 def test_missing_version_is_a_400(rita, seed):
@@ -440,16 +449,22 @@ def test_stale_verdict_version_is_a_conflict(rita, seed, editor):
     assert "Eddie&#x27;s edit." in html(response)
 
 
-def test_editor_publishes_and_unpublishes(eddie, seed, editor):
+def test_editor_publishes_and_withdraws(eddie, seed, editor):
     verdict = services.verdict_save(
         claim=seed.arms, rating=Rating.objects.get(label="True"), rationale="Fine.", actor=editor
     )
-    response = eddie.post(f"/verdicts/{verdict.pk}/publish/", **HX)
+    response = eddie.post(
+        f"/verdicts/{verdict.pk}/publish/", {"verdict_version": verdict.version}, **HX
+    )
     assert response.status_code == 200
-    assert "Published" in html(response) and "Unpublish" in html(response)
+    assert "Public" in html(response) and "Withdraw" in html(response)
     assert Verdict.objects.get(pk=verdict.pk).is_published
-    assert Article.objects.get(pk=seed.article.pk).status == Article.Status.PUBLISHED
-    response = eddie.post(f"/verdicts/{verdict.pk}/unpublish/")
+    # Three claims still pending: the article is in review, never "Published".
+    assert Article.objects.get(pk=seed.article.pk).status == Article.Status.IN_REVIEW
+    version = Verdict.objects.get(pk=verdict.pk).version
+    response = eddie.post(
+        f"/verdicts/{verdict.pk}/withdraw/", {"verdict_version": version, "reason": "Bad source"}
+    )
     assert response.status_code == 302
     assert not Verdict.objects.get(pk=verdict.pk).is_published
 
@@ -508,14 +523,22 @@ def test_mark_reviewed_without_htmx_shows_the_message_after_the_redirect(rita, s
     assert "marked Reviewed" in html(response)
 
 
-def test_mark_reviewed_keeps_a_published_article_published(rita, seed):
-    Claim.objects.filter(article=seed.article).update(review_state=ReviewState.CONFIRMED)
-    Article.objects.filter(pk=seed.article.pk).update(status=Article.Status.PUBLISHED)
+def test_mark_reviewed_says_published_only_when_every_verdict_is_public(rita, seed, editor):
+    Claim.objects.filter(article=seed.article).exclude(pk=seed.arms.pk).update(
+        review_state=ReviewState.REJECTED
+    )
+    verdict = services.verdict_save(
+        claim=seed.arms, rating=Rating.objects.get(label="Mixed"), rationale="r", actor=editor
+    )
     response = rita.post(f"/articles/{seed.article.pk}/reviewed/", **HX)
     assert response.status_code == 200
-    assert "stays Published" in html(response)
+    assert "marked Reviewed" in html(response)
+    assert Article.objects.get(pk=seed.article.pk).status == Article.Status.REVIEWED
+    services.verdict_publish(verdict=verdict, actor=editor)
     assert Article.objects.get(pk=seed.article.pk).status == Article.Status.PUBLISHED
-    event = AuditEvent.objects.get(verb="article.reviewed", target_id=seed.article.pk)
+    response = rita.post(f"/articles/{seed.article.pk}/reviewed/", **HX)
+    assert "every verdict is public" in html(response)
+    event = AuditEvent.objects.filter(verb="article.reviewed", target_id=seed.article.pk).first()
     assert event.actor.username == "rita"
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from annotations.models import AnnotationRun, Article, Claim, Flag
+from annotations.services.runs import failure_message
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -184,11 +185,11 @@ def test_failed_run_shows_its_error(client, reviewer, articles):
         pipeline_version="1.0",
         status="failed",
         stage="analysing",
-        error="ValueError: model not found\n\ntraceback…",
+        error=failure_message("analysing", ValueError("model not found")),
     )
     client.force_login(reviewer)
     body = html(client.get(f"/articles/{article.pk}/progress/"))
-    assert "Failed at “analysing”: ValueError: model not found" in body
+    assert "failed while analysing this article: ValueError: model not found" in body
     assert "hx-trigger" not in body
 
 

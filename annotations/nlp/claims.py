@@ -8,12 +8,14 @@ The rule scorer is a logistic function over parse features chosen from what fact
 check (ClaimBuster, Full Fact's claim types): figures, named actors, reporting, comparisons,
 dates and tense raise the score; questions, first-person opinion, hedged speculation, greetings
 and very short fragments lower it. It is one implementation of :class:`ClaimScorer`; the trained
-textcat in ``checkworthy.py`` is another, and the pipeline takes whichever it is handed.
+ranker in ``checkworthy.py`` is another (and reads these features too), and the pipeline takes
+whichever it is handed.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -105,10 +107,31 @@ def _split_points(sent: Span) -> list[int]:
     return points
 
 
+# "MADRID (Reuters) - " or "PARIS (AFP) — " opening a sentence (or standing as one).
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z'\u2019.-]+(?:[ ,]+[A-Z][A-Za-z'\u2019.-]*)*\s*(?:\([^)]{1,30}\))?"
+    r"\s*(?:[\u2014\u2013-]{1,2}\s*|$)"
+)
+
+
+def _without_dateline(sent: Span) -> Span:
+    """The sentence without a dateline in front of it: the place and agency are not claimed."""
+    match = _DATELINE.match(sent.text)
+    if match is None or not re.match(r"[A-Z]{2}", sent.text):
+        return sent
+    cut = sent.start_char + match.end()
+    rest = [t for t in sent if t.idx >= cut]
+    return sent.doc[rest[0].i : sent.end] if rest else sent.doc[sent.end : sent.end]
+
+
 def claim_spans(doc: Doc) -> list[Span]:
-    """Sentences of ``doc``, long ones split into clauses (each at least MIN_CLAUSE tokens)."""
+    """Sentences of ``doc``, long ones split into clauses (each at least MIN_CLAUSE tokens),
+    without a dateline in front."""
     out: list[Span] = []
-    for sent in doc.sents:
+    for whole in doc.sents:
+        sent = _without_dateline(whole)
+        if not len(sent):
+            continue
         pieces = [sent]
         if len(sent) > LONG_SENTENCE:
             cuts = [sent.start, *_split_points(sent), sent.end]
@@ -249,6 +272,13 @@ CAPS = {
 HEADLINE_FACTOR = 0.35
 
 
+def headline_penalised(candidate: Candidate) -> bool:
+    """A headline repeats what the body says with the details, so its score is lowered; a line
+    the layout took for a headline but that ends like a sentence ("Murders are up." alone on a
+    line of a transcript) is a sentence."""
+    return candidate.headline and not re.search(r"[.?!\"\u201d]\s*$", candidate.text)
+
+
 def rule_score(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
     w = weights or RULE_WEIGHTS
     z = w.get("bias", 0.0)
@@ -270,7 +300,7 @@ class RuleScorer:
         out = []
         for c in candidates:
             s = rule_score(c.features, self.weights)
-            out.append(s * HEADLINE_FACTOR if c.headline else s)
+            out.append(s * HEADLINE_FACTOR if headline_penalised(c) else s)
         return out
 
 

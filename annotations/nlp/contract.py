@@ -2,8 +2,10 @@
 
 One function from the frozen result to plain dicts, so the CLI, the Celery task and every
 benchmark print exactly the same shape. Fields beyond the contract are additions only (the
-contract allows adding, never renaming): quantity "bound"/"iso_date", attribution "hedged" and
-"speaker_resolved", per-source sentences/entities/quantities/attributions, and "timings".
+contract allows adding, never renaming): quantity "bound"/"iso_date", attribution "hedged",
+"speaker_resolved", "kind", "speaker_antecedent" and "content_parts", claim "reasons" and
+"reasons_against",
+per-source sentences/entities/quantities/attributions, and "timings".
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ def _attribution(a: Attribution) -> dict[str, Any]:
         "claim_id": a.claim_id,
         "hedged": a.hedged,
         "speaker_resolved": a.speaker_resolved,
+        "kind": a.kind,
+        "speaker_antecedent": _span(a.speaker_antecedent),
+        "content_parts": [_span(p) for p in a.content_parts],
     }
 
 
@@ -83,6 +88,8 @@ def _claim(c: Claim) -> dict[str, Any]:
             }
             for e in c.evidence
         ],
+        "reasons": list(c.reasons),
+        "reasons_against": list(c.reasons_against),
         "flags": [
             {
                 "type": f.type,
@@ -109,7 +116,7 @@ def _source(s: SourceResult) -> dict[str, Any]:
     }
 
 
-def to_contract(result: PreannotationResult, *, article_path: str | None = None) -> dict:
+def to_contract(result: PreannotationResult, *, article_path: str | None = None) -> dict[str, Any]:
     """The contract object for one pre-annotated article."""
     return {
         "schema": SCHEMA,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
+from annotations.nlp.paraphrase import is_negator, stem, token_key
 from annotations.nlp.quantities import date_parts
 from annotations.nlp.types import Evidence, Quantity
 
@@ -45,12 +46,7 @@ class Passage:
     end: int
     text: str
     terms: Counter[str]
-
-
-def stem(lemma: str) -> str:
-    """Six-letter prefix of long lemmas: "dependence"/"dependent", "reciprocate"/"reciprocation"
-    meet, which the lemmatizer alone does not do; a cheap stemmer that holds up in retrieval."""
-    return lemma[:6] if len(lemma) > 7 else lemma
+    negated: bool = False  # the sentence holds a negator ("not", "never", "no")
 
 
 def entity_key(text: str) -> str:
@@ -99,8 +95,9 @@ def span_terms(
 
     terms: Counter[str] = Counter()
     for t in span:
-        if t.is_alpha and not t.is_stop and len(t) > 1 and kept(t.idx, t.idx + len(t)):
-            terms[stem((t.lemma_ or t.lower_).lower())] += 1
+        key = token_key(t)
+        if key is not None and kept(t.idx, t.idx + len(t)):
+            terms[key] += 1
     for e in span.ents:
         if e.label_ not in _SKIP_ENT and kept(e.start_char, e.end_char):
             terms["E:" + entity_key(e.text)] += 1
@@ -152,6 +149,14 @@ class Bm25Index:
                 )
         return s
 
+    def score_of(self, query: Counter[str], passage: Passage) -> float:
+        """One passage's normalised score (as ``search`` gives it)."""
+        ideal = self._score(query, query, self.avgdl)
+        if ideal <= 0:
+            return 0.0
+        length = sum(passage.terms.values())
+        return min(1.0, self._score(query, passage.terms, length) / ideal)
+
     def search(self, query: Counter[str], k: int = TOP_K) -> list[tuple[Passage, float]]:
         """Top ``k`` passages with scores normalised by the query's self-score, best first."""
         if not self.n or not query:
@@ -165,6 +170,11 @@ class Bm25Index:
         ]
         scored.sort(key=lambda x: -x[1])
         return [(p, s) for p, s in scored[:k] if s > 0]
+
+
+def is_negated(span: Span) -> bool:
+    """Does the span hold a negator? The polarity the judge compares."""
+    return any(is_negator(t) for t in span)
 
 
 def shares_figure(query: Counter[str], passage_terms: Counter[str]) -> bool:

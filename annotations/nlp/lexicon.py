@@ -30,13 +30,41 @@ _CORE_REPORTING_LEMMAS = frozenset(
 # Verbs whose clausal complement is a reported proposition (the attribution extractor). Wider
 # than CLAIM_REPORTING_LEMMAS: the extractor demands a speaker and content from the parse, so it
 # can afford verbs that are reports only in some uses ("point out", "rule that", "think").
-REPORTING_LEMMAS = _CORE_REPORTING_LEMMAS | {
-    "advise", "agree", "believe", "calculate", "caution", "characterize", "comment", "complain",
-    "concede", "contend", "declare", "depict", "disclose", "echo", "forecast", "inform",
-    "learn", "maintain", "mention", "observe", "point", "portray", "post", "propose",
-    "recommend", "remark", "reply", "respond", "rule", "testify", "think", "tweet", "underline",
-    "underscore", "urge",
-}  # fmt: skip
+# Commitments to act ("vowed to", "plans to", "pledged support"): the report is an intention.
+INTENTION_LEMMAS = frozenset(
+    {"aim", "intend", "plan", "pledge", "promise", "seek", "threaten", "vow"}
+)
+# Orders and rulings ("ordered the city to release …", "ruled that …").
+ORDER_LEMMAS = frozenset({"instruct", "order", "rule"})
+# Stances taken on something named ("endorsed Ferreira", "disputed that figure", "backs the
+# rise"): the object is what the source said something about, so it is the content. Reactions
+# ("welcomed the news", "applauded the decision") are left out: they report no claim.
+STANCE_LEMMAS = frozenset(
+    {
+        "back", "blame", "blast", "condemn", "criticise", "criticize", "decry", "denounce",
+        "dispute", "endorse", "oppose", "praise", "reject", "slam",
+    }
+)  # fmt: skip
+# Requests and questions ("asked whether …", "asked the court to …", "demanded an apology").
+REQUEST_LEMMAS = frozenset({"ask", "demand", "request"})
+
+REPORTING_LEMMAS = (
+    _CORE_REPORTING_LEMMAS
+    | INTENTION_LEMMAS
+    | ORDER_LEMMAS
+    | STANCE_LEMMAS
+    | REQUEST_LEMMAS
+    | {
+        # "question" reports only with a clause ("questioned whether …"): its nominal object
+        # is as often a person questioned as a claim doubted
+        "question",
+        "accuse", "advise", "agree", "believe", "calculate", "call", "caution", "characterize",
+        "comment", "complain", "concede", "contend", "declare", "depict", "disclose", "echo",
+        "forecast", "inform", "learn", "maintain", "mention", "observe", "point", "portray",
+        "post", "propose", "recommend", "remark", "reply", "respond", "testify", "think",
+        "tweet", "underline", "underscore", "urge",
+    }
+)  # fmt: skip
 
 # The claim scorer's "attributed" feature reads bare lemmas with no parse rules behind them, so
 # it keeps to the unambiguous verbs, plus "accuse" (an accusation is somebody's claim) and
@@ -50,19 +78,76 @@ NOMINAL_CONTENT_LEMMAS = frozenset(
         "acknowledge", "announce", "characterize", "confirm", "deny", "depict", "describe",
         "disclose", "echo", "emphasise", "emphasize", "estimate", "find", "forecast",
         "highlight", "note", "portray", "predict", "recommend", "report", "reveal", "stress",
-        "underline", "underscore",
+        "underline", "underscore", "demand", "request", "order", "show", "suggest", "indicate",
     }
-)  # fmt: skip
+) | INTENTION_LEMMAS | STANCE_LEMMAS  # fmt: skip
 
 # "found"/"revealed" with a nominal object are reports only from research-like sources (see
 # RESEARCH_SOURCES): "The study found no link" reports, "Police found the body" does not.
-RESEARCH_NOMINAL_LEMMAS = frozenset({"find", "reveal"})
+# "show"/"suggest"/"indicate" with a nominal object likewise: "Polls show a tight race" reports,
+# "The company showed a profit" does not.
+RESEARCH_NOMINAL_LEMMAS = frozenset({"find", "reveal", "show", "suggest", "indicate"})
 
-# Verbs whose infinitive/gerund complement is the content ("recommended raising taxes").
-XCOMP_CONTENT_LEMMAS = frozenset({"advise", "propose", "recommend", "suggest", "urge"})
+# Verbs whose infinitive/gerund complement is the content ("recommended raising taxes",
+# "vowed to fight", "ordered the city to release").
+XCOMP_CONTENT_LEMMAS = (
+    frozenset({"advise", "propose", "recommend", "suggest", "urge", "ask", "request"})
+    | INTENTION_LEMMAS
+    | ORDER_LEMMAS
+)
 
 # "warned of X", "cautioned against Y": prepositions that introduce reported content.
-PREP_CONTENT = {"warn": {"of", "about", "against"}, "caution": {"against", "about"}}
+PREP_CONTENT = {
+    "warn": {"of", "about", "against"},
+    "caution": {"against", "about"},
+    "ask": {"for"},
+    "accuse": {"of"},
+}
+# Report verbs that still report with a particle ("pointed out", "found out", "ruled out");
+# with any other ("showed up", "called off", "backed down") they do not.
+REPORT_PARTICLES = frozenset(
+    {
+        ("point", "out"), ("find", "out"), ("rule", "out"), ("spell", "out"), ("lay", "out"),
+        ("back", "up"), ("hit", "back"), ("shoot", "back"), ("fire", "back"), ("sum", "up"),
+    }
+)  # fmt: skip
+# Verbs whose agentless passive is a report by nobody named ("It is believed that …", "Kim is
+# said to …"); other passives ("could be found playing chess") are not.
+AGENTLESS_REPORT_LEMMAS = frozenset(
+    {
+        "allege", "believe", "claim", "confirm", "consider", "estimate", "expect", "fear",
+        "know", "report", "rumor", "rumour", "say", "suspect", "think", "understand",
+    }
+)  # fmt: skip
+# "called for X", "called on X to Y": the preposition belongs to the cue.
+CALL_PREPOSITIONS = frozenset({"for", "on"})
+
+# Idiomatic report phrases: a verb and the words after it that together are the cue, their
+# content the clause that follows ("made it clear that …", "went on to say that …").
+IDIOM_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "make": (("clear",), ("it", "clear")),
+    "go": (("on", "to", "say"),),
+    "shoot": (("back",),),
+    "hit": (("back",),),
+    "fire": (("back",),),
+    "spell": (("out",),),
+    "lay": (("out",),),
+}
+
+# Reports whose source may be "it" (the body named before): "It said the devices …".
+IT_SPEAKER_LEMMAS = frozenset(
+    {"say", "add", "announce", "state", "tell", "warn", "report", "note", "plan", "confirm"}
+)
+
+# The start of a line before a colon that is a label, not somebody speaking.
+COLON_LABELS = frozenset(
+    {
+        "editor", "note", "update", "correction", "clarification", "latest", "photo",
+        "related", "watch", "listen", "read", "source", "sources", "caption", "warning",
+        "disclosure", "advertisement", "sponsored", "video", "graphic", "map", "q", "a", "tip",
+        "tips", "hint", "notice", "disclaimer", "credit", "credits", "file", "image",
+    }
+)  # fmt: skip
 
 # "raised concerns that …", "voiced fears about …".
 CONCERN_VERBS = frozenset({"raise", "voice", "express", "air"})
@@ -165,6 +250,24 @@ SOURCE_NOUNS = frozenset(
 )  # fmt: skip
 # Noun endings of people not listed in SOURCE_NOUNS ("economist", "historian", "spokeswoman").
 PERSON_SUFFIXES = ("ist", "ian", "person", "man", "woman", "yst")
+# People and groups the lists above miss, mostly in the plural ("hauliers", "justices", "aides").
+GROUP_NOUNS = frozenset(
+    {
+        "advocate", "aide", "ally", "backer", "buyer", "consumer", "customer", "family",
+        "haulier", "insider", "justice", "lender", "opponent", "patient", "pollster", "rival",
+        "supporter", "other", "landlord", "tenant", "retailer", "manufacturer", "producer",
+        "association", "federation", "body", "watchdog", "charity", "regulator", "court",
+        "colleague", "sponsor", "spokesperson", "friend", "neighbour", "neighbor", "relative",
+        "wife", "husband", "son", "daughter", "mother", "father", "judge", "opposition",
+        "tribunal", "jury", "inquiry", "commissioner", "prosecution", "defence", "defense",
+    }
+)  # fmt: skip
+# Data and findings whose report is evidence ("figures show", "the data indicate"): research
+# documents plus the words for numbers and records.
+EVIDENCE_SOURCES = (_RESEARCH_DOCUMENTS - {"document", "paper"}) | {
+    "count", "datum", "estimate", "evidence", "experiment", "figure", "finding", "number",
+    "projection", "record", "result", "statistic", "tally", "test", "trial",
+}  # fmt: skip
 
 # Verbs that make someone the creator of a study ("a study published/authored/commissioned by").
 CREATOR_VERBS = frozenset(
@@ -267,7 +370,7 @@ GENERIC_NAME_WORDS = frozenset(
 # --------------------------------------------------------------------------- pronouns
 
 # Pronoun speakers resolved to an earlier mention ("he said" -> the last named person).
-PRONOUN_SPEAKERS = frozenset({"he", "she", "they"})
+PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it"})
 # Pronouns that can be the source of a report at all.
 SPEAKER_PRONOUNS = PRONOUN_SPEAKERS | {"we", "i", "you"}
 # A relative pronoun subject ("the ministry, which said …") hands the report to its antecedent.
@@ -317,6 +420,50 @@ COMPARISON_WORDS = frozenset(
 )  # fmt: skip
 # Verbs of state, which do not make a claim an event.
 STATIVE_LEMMAS = frozenset({"be", "have", "seem", "appear", "remain", "become"})
+
+# The check-worthiness ranker's word classes (checkworthy.py). Kept apart from the lists above,
+# which decide a claim's kinds: the ranker's were widened while fitting it by leave-one-debate-out
+# cross-validation, and words that say nothing about a topic were preferred throughout.
+RANK_HEDGE_WORDS = frozenset(
+    {
+        "maybe", "perhaps", "probably", "possibly", "apparently", "guess", "seem", "seems",
+        "seemed", "suppose", "might", "kind", "sort",
+    }
+)  # fmt: skip
+RANK_OPINION_WORDS = OPINION_WORDS | {
+    "nice", "good", "bad", "best", "worst", "smart", "stupid", "strong", "weak",
+}  # fmt: skip
+RANK_SOCIAL_WORDS = SOCIAL_WORDS | {"sir", "ma'am", "please", "bless"}
+RANK_FILLER_WORDS = frozenset({"uh", "um", "well", "look", "oh", "ah", "so"})
+RANK_CAUSAL_WORDS = CAUSAL_WORDS | {"responsible", "since", "so"}
+RANK_COMPARISON_WORDS = frozenset(
+    {
+        "than", "compared", "versus", "record", "double", "doubled", "triple", "tripled",
+        "half", "times", "fewer", "less", "more", "most", "least",
+    }
+)  # fmt: skip
+# Verbs of measurable change and of acts on the record ("cut", "rose", "voted", "signed").
+RANK_CHANGE_LEMMAS = frozenset(
+    {
+        "increase", "decrease", "rise", "fall", "cut", "raise", "grow", "drop", "lose", "double",
+        "triple", "reduce", "create", "add", "gain", "decline", "jump", "soar", "plunge",
+        "spend", "cost", "pay", "owe", "borrow", "invest", "kill", "die", "hire", "fire", "ban",
+        "sign", "vote", "pass", "approve", "build", "close", "open",
+    }
+)  # fmt: skip
+RANK_ABSOLUTE_WORDS = frozenset(
+    {
+        "never", "always", "every", "all", "nobody", "none", "everyone", "everything",
+        "nothing", "only", "ever", "entire", "whole", "any",
+    }
+)  # fmt: skip
+RANK_REPORT_LEMMAS = frozenset(
+    {"say", "tell", "report", "announce", "claim", "state", "admit", "testify", "write"}
+)
+RANK_MONEY_WORDS = frozenset(
+    {"dollar", "dollars", "billion", "million", "trillion", "$", "tax", "taxes", "budget",
+     "deficit", "debt"}
+)  # fmt: skip
 
 # --------------------------------------------------------------------------- function words
 

@@ -21,6 +21,9 @@ FLAG_TYPES = (
     "not_in_sources",
 )
 CLAIM_KINDS = ("numeric", "comparison", "attributed", "causal", "event", "prediction")
+# What kind of report an attribution is: direct speech, any other report of what was said or
+# thought, a commitment to act ("vowed to", "plans to"), or findings of data or research.
+ATTRIBUTION_KINDS = ("quote", "paraphrase", "intention", "evidence")
 QUANTITY_KINDS = ("money", "count", "percent", "duration", "date")
 
 
@@ -83,6 +86,12 @@ class Attribution:
     hedged: bool = False  # "reportedly", "allegedly"
     # fuller earlier mention for a pronoun or bare-surname speaker; the span stays a true slice
     speaker_resolved: str | None = None
+    kind: str = "paraphrase"  # one of ATTRIBUTION_KINDS
+    # the mention a pronoun or relative-pronoun speaker stands for, when it is in the text
+    speaker_antecedent: Span | None = None
+    # every part of a quote interrupted by its cue or continued in the next sentence, in order;
+    # ``content`` is the first part (a span cannot have a hole where the speaker sits)
+    content_parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,36 @@ class Flag:
     message: str
 
 
+# What a comparison of one claim detail with the sources found.
+COMPARISON_OUTCOMES = ("consistent", "differs", "range_vs_point", "no_counterpart")
+COMPARISON_KINDS = (*QUANTITY_KINDS, "credit", "quote", "negation")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One detail of a claim (a figure, a date, a credit, a quote, its polarity) set against
+    the source's closest counterpart, agreements included: the reviewer sees why a claim is
+    or is not flagged. ``source_*`` are empty / None when no counterpart was found."""
+
+    kind: str  # one of COMPARISON_KINDS
+    article_text: str
+    source_text: str
+    outcome: str  # one of COMPARISON_OUTCOMES
+    source_id: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    note: str = ""  # why it agrees or not: "within rounding", "bound", "unit converted", ...
+
+    @property
+    def summary(self) -> str:
+        """ "$2.4 billion (article) vs $1.9 billion (source): differs"."""
+        words = self.outcome.replace("_", " ")
+        if not self.source_text:
+            return f"{self.article_text} (article): no counterpart in the sources"
+        tail = f" ({self.note})" if self.note else ""
+        return f"{self.article_text} (article) vs {self.source_text} (source): {words}{tail}"
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str
@@ -113,6 +152,15 @@ class Claim:
     support: str = "not_found"
     evidence: tuple[Evidence, ...] = ()
     flags: tuple[Flag, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    # probability of each support value from the learned decision (empty without sources)
+    support_scores: tuple[tuple[str, float], ...] = ()
+    # the support model's inputs, for training and explanation; not part of the contract
+    support_features: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    # the strongest reasons for the score, strongest first ("a figure", "attributed"), and
+    # those that lowered it ("hedged", "a question")
+    reasons: tuple[str, ...] = ()
+    reasons_against: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Reads tailored to the reviewer screens: ``queue`` (the article list), ``review`` (the
-review page and its claim panel) and ``history`` (audit events as readable entries).
+review page and its claim panel), ``history`` (audit events as readable entries) and
+``verdicts`` (claimant choices, revisions and their differences).
 
 Selectors never write; the markup they hand to templates comes from ``annotations.markup``.
 """
@@ -38,15 +39,26 @@ from .review import (
     speaker_entity,
     verdict_or_404,
 )
+from .verdicts import (
+    ClaimantOption,
+    RevisionView,
+    claimant_options,
+    verdict_content,
+    verdict_notices,
+    verdict_or_404_with_revisions,
+    verdict_revisions,
+)
 
 __all__ = [
     "RUNNING",
     "ArticleHeader",
     "ArticleText",
     "ClaimPanel",
+    "ClaimantOption",
     "HistoryEntry",
     "OpenFlag",
     "ReviewPage",
+    "RevisionView",
     "article_header",
     "article_history",
     "article_or_404",
@@ -56,6 +68,7 @@ __all__ = [
     "attribution_or_404",
     "claim_history",
     "claim_location_or_404",
+    "claimant_options",
     "claim_or_404",
     "claim_panel",
     "claims_for_article",
@@ -73,5 +86,9 @@ __all__ = [
     "speaker_entity",
     "status_counts",
     "verb_label",
+    "verdict_content",
+    "verdict_notices",
     "verdict_or_404",
+    "verdict_or_404_with_revisions",
+    "verdict_revisions",
 ]

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .. import roles
-from ..models import AnnotationRun, Article, Claim, Flag, ReviewState
+from ..models import AnnotationRun, Article, Claim, Flag, ReviewState, Verdict
 
 RUNNING = (AnnotationRun.Status.QUEUED, AnnotationRun.Status.RUNNING)
 
@@ -60,6 +60,9 @@ def queue_base(
         n_claims=count_subquery(Claim, "article"),
         n_pending=count_subquery(Claim, "article", review_state=ReviewState.PENDING),
         n_open_flags=count_subquery(Flag, "claim__article", dismissed_at__isnull=True),
+        # Publication apart from review progress: "3 of 16 published · 13 pending".
+        n_published=count_subquery(Verdict, "claim__article", is_published=True),
+        n_awaiting=count_subquery(Verdict, "claim__article", state=Verdict.State.SUBMITTED),
     ).defer("body")
     if outlet:
         articles = articles.filter(outlet=outlet)

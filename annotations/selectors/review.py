@@ -31,6 +31,7 @@ from ..models import (
     Article,
     Attribution,
     Claim,
+    CorrectionNotice,
     Entity,
     EvidenceLink,
     Flag,
@@ -42,6 +43,7 @@ from ..models import (
 )
 from .history import HistoryEntry, claim_history
 from .queue import assignable_users, count_subquery, latest_run
+from .verdicts import ClaimantOption, claimant_options, saved_claimant_key, withdrawal_notice
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -173,6 +175,43 @@ class EvidenceItem:
     in_verdict: bool
 
 
+@dataclass(frozen=True)
+class ComparisonLine:
+    """One detail the machine compared with the sources, as the reviewer reads it:
+    "$2.4 billion (article) vs $1.9 billion (source): differs"."""
+
+    kind: str
+    outcome: str
+    summary: str
+    article_text: str
+    source_id: int | None = None
+
+    @property
+    def agrees(self) -> bool:
+        return self.outcome == "consistent"
+
+
+_OUTCOME_ORDER = {"differs": 0, "range_vs_point": 1, "consistent": 2, "no_counterpart": 3}
+
+
+def comparison_lines(claim: Claim) -> list[ComparisonLine]:
+    """The claim's stored comparisons, disagreements first."""
+    rows = claim.comparisons if isinstance(claim.comparisons, list) else []
+    lines = [
+        ComparisonLine(
+            kind=str(r.get("kind", "")),
+            outcome=str(r.get("outcome", "")),
+            summary=str(r.get("summary", "")),
+            article_text=str(r.get("article_text", "")),
+            source_id=r.get("source") if isinstance(r.get("source"), int) else None,
+        )
+        for r in rows
+        if isinstance(r, dict) and r.get("summary")
+    ]
+    lines.sort(key=lambda line: _OUTCOME_ORDER.get(line.outcome, 9))
+    return lines
+
+
 @dataclass
 class ClaimPanel:
     claim: Claim
@@ -186,10 +225,36 @@ class ClaimPanel:
     verdict: Verdict | None
     ratings: list[Rating]
     history: list[HistoryEntry]
+    claimants: list[ClaimantOption] = field(default_factory=list)
+    withdrawal: CorrectionNotice | None = None
 
     @property
     def open_flags(self) -> int:
         return sum(1 for f in self.flags if not f.is_dismissed)
+
+    @property
+    def comparisons(self) -> list[ComparisonLine]:
+        return comparison_lines(self.claim)
+
+    @property
+    def evidence_caveat(self) -> str:
+        """Why the linked passages do not count, when the claim is "not found" beside them."""
+        if not self.evidence:
+            return ""
+        for f in self.flags:
+            if f.type == Flag.Type.NOT_IN_SOURCES and not f.is_dismissed:
+                return f.message or "None of these passages addresses the claim."
+        return ""
+
+    @property
+    def claimant_key(self) -> str:
+        """The claimant the verdict form starts on: the saved one, else the outlet."""
+        return saved_claimant_key(self.verdict, self.claimants)
+
+    @property
+    def default_wording(self) -> str:
+        """The claim-reviewed wording before anyone shortens it: the claim's own text."""
+        return " ".join(self.claim.text.split())
 
 
 def default_ratings() -> list[Rating]:
@@ -199,7 +264,12 @@ def default_ratings() -> list[Rating]:
 def claim_panel(*, claim_id: int, article: Article | None = None) -> ClaimPanel:
     """Everything the side panel shows for one claim, in a fixed number of queries."""
     claim = Claim.objects.select_related(
-        "article", "updated_by", "verdict__rating", "verdict__reviewer", "verdict__published_by"
+        "article",
+        "updated_by",
+        "verdict__rating",
+        "verdict__reviewer",
+        "verdict__published_by",
+        "verdict__published_revision",
     ).get(pk=claim_id)
     if article is not None:
         claim.article = article
@@ -246,6 +316,8 @@ def claim_panel(*, claim_id: int, article: Article | None = None) -> ClaimPanel:
     items = [AttributionItem(a) for a in attributions]
     _attach_suggestions(claim.article, items)
     return ClaimPanel(
+        claimants=claimant_options(claim, attributions=attributions, flags=flags),
+        withdrawal=withdrawal_notice(verdict) if verdict is not None else None,
         claim=claim,
         position=index + 1,
         total=len(order),
@@ -311,6 +383,14 @@ class OpenFlag:
     flag: Flag
     claim: Claim
     position: int
+
+    @property
+    def compared(self) -> list[ComparisonLine]:
+        """What was compared for this flag's claim: the figure the flag is about first, then
+        the agreements beside it (at most three; "no counterpart" lines are left to the panel)."""
+        lines = [c for c in comparison_lines(self.claim) if c.outcome != "no_counterpart"]
+        lines.sort(key=lambda c: c.article_text != self.flag.article_text)
+        return lines[:3]
 
 
 def open_flags(claims: Sequence[Claim]) -> list[OpenFlag]:

@@ -2,20 +2,24 @@
 records an AuditEvent; views, tasks, commands and the admin call these."""
 
 from .articles import (
+    MAX_SOURCES,
     ArticleInput,
     BatchImportError,
     DuplicateArticle,
     SourceInput,
+    TakeoverNeedsConfirmation,
     article_assign,
     article_import,
     article_mark_reviewed,
     article_set_status,
     article_start_review,
+    article_sync_status,
     articles_import_batch,
 )
 from .errors import ConflictError, ServiceError
 from .preannotation import preannotation_store, run_execute, run_queue
 from .review import (
+    DraftVerdictExists,
     attribution_add,
     attribution_confirm,
     attribution_correct,
@@ -25,23 +29,36 @@ from .review import (
     claim_correct,
     claim_reject,
     claim_reopen,
-    claim_set_statement,
     flag_dismiss,
 )
-from .verdicts import verdict_publish, verdict_save, verdict_unpublish
+from .runs import run_notice, runs_sweep
+from .verdicts import (
+    ClaimantChoice,
+    verdict_discard,
+    verdict_publish,
+    verdict_return,
+    verdict_save,
+    verdict_submit,
+    verdict_withdraw,
+)
 
 __all__ = [
+    "MAX_SOURCES",
     "ArticleInput",
     "BatchImportError",
+    "ClaimantChoice",
     "ConflictError",
+    "DraftVerdictExists",
     "DuplicateArticle",
     "ServiceError",
     "SourceInput",
+    "TakeoverNeedsConfirmation",
     "article_assign",
     "article_import",
     "article_mark_reviewed",
     "article_set_status",
     "article_start_review",
+    "article_sync_status",
     "articles_import_batch",
     "attribution_add",
     "attribution_confirm",
@@ -52,12 +69,16 @@ __all__ = [
     "claim_correct",
     "claim_reject",
     "claim_reopen",
-    "claim_set_statement",
     "flag_dismiss",
     "preannotation_store",
     "run_execute",
+    "run_notice",
     "run_queue",
+    "runs_sweep",
+    "verdict_discard",
     "verdict_publish",
+    "verdict_return",
     "verdict_save",
-    "verdict_unpublish",
+    "verdict_submit",
+    "verdict_withdraw",
 ]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 
 from .. import roles
 from ..ingest.text import TextInputError, check_text
@@ -44,6 +45,11 @@ class DuplicateArticle(ServiceError):
         super().__init__(f"This text was already imported as article #{existing.pk}: {existing}")
 
 
+# The same limit on every path (the add form, the JSONL batch, import_article): the form's
+# own cap was the only one, and a crafted POST or a batch line got past it.
+MAX_SOURCES = 50
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -64,6 +70,11 @@ def article_import(*, data: ArticleInput, actor: User | None = None, queue: bool
     body = _checked(data.body, "article text")
     if not data.title.strip():
         raise ServiceError("The article needs a title")
+    if len(data.sources) > MAX_SOURCES:
+        raise ServiceError(
+            f"An article can cite at most {MAX_SOURCES} sources; this one has "
+            f"{len(data.sources)}. Keep the ones its claims rest on."
+        )
     sources = []
     for index, source in enumerate(data.sources, start=1):
         label = f"source {index}" + (f" ({source.name})" if source.name else "")
@@ -165,19 +176,48 @@ def articles_import_batch(
     return created
 
 
-def article_assign(*, article: Article, assignee: User | None, actor: User) -> Article:
-    """Reviewers may take an article for themselves; only editors assign others."""
-    if assignee is not None and assignee != actor and not roles.is_editor(actor):
+class TakeoverNeedsConfirmation(ServiceError):
+    """Someone else is assigned: taking the article from them must be asked for explicitly."""
+
+    def __init__(self, article: Article, holder: User):
+        self.article = article
+        self.holder = holder
+        super().__init__(
+            f"{holder.get_username()} is assigned to this article. Take it over from them?"
+        )
+
+
+def article_assign(
+    *, article: Article, assignee: User | None, actor: User, takeover: bool = False
+) -> Article:
+    """Reviewers may take an article for themselves; only editors assign others.
+
+    Taking an article someone else holds is a takeover: it is refused with
+    ``TakeoverNeedsConfirmation`` unless ``takeover`` confirms it, and audited as such, so
+    nobody loses an article to a stray "Assign to me" without knowing who took it.
+    """
+    if assignee is not None and assignee != actor and not roles.can_assign(actor):
         raise PermissionDenied("Only editors can assign articles to other people")
-    if assignee is None and article.assigned_to not in (None, actor) and not roles.is_editor(actor):
-        raise PermissionDenied("Only editors can unassign other people's articles")
     with transaction.atomic():
+        article = (
+            # of=("self",): PostgreSQL cannot lock the outer-joined (nullable) assignee.
+            Article.objects.select_for_update(of=("self",))
+            .select_related("assigned_to")
+            .get(pk=article.pk)
+        )
+        holder = article.assigned_to
+        if assignee is None and holder not in (None, actor) and not roles.can_assign(actor):
+            raise PermissionDenied("Only editors can unassign other people's articles")
+        taking_over = assignee == actor and holder is not None and holder != actor
+        if taking_over and not takeover:
+            assert holder is not None
+            raise TakeoverNeedsConfirmation(article, holder)
         before = snapshot(article, ["assigned_to"])
         article.assigned_to = assignee
         article.save(update_fields=["assigned_to", "updated_at"])
         audit_record(
             actor=actor,
-            verb=AuditVerb.ARTICLE_ASSIGN,
+            verb=AuditVerb.ARTICLE_TAKEOVER if taking_over else AuditVerb.ARTICLE_ASSIGN,
             target=article,
             article=article,
             before=before,
@@ -208,7 +248,9 @@ def article_set_status(
 
 def article_start_review(*, article: Article, actor: User) -> Article:
     """The first reviewer action moves an article into review: a ready one, and also a new or
-    failed one where reviewers annotate by hand because the machine produced nothing."""
+    failed one where reviewers annotate by hand because the machine produced nothing. On a
+    reviewed or published article, an action that leaves a claim pending (a reopen, an
+    added claim) takes it back into review."""
     if article.status in (Article.Status.READY, Article.Status.NEW, Article.Status.FAILED):
         return article_set_status(
             article=article,
@@ -216,31 +258,76 @@ def article_start_review(*, article: Article, actor: User) -> Article:
             actor=actor,
             verb=AuditVerb.ARTICLE_REVIEW_STARTED,
         )
+    if article.status in (Article.Status.REVIEWED, Article.Status.PUBLISHED):
+        return article_sync_status(article=article, actor=actor)
     return article
+
+
+def _publication_counts(article: Article) -> tuple[int, int, int]:
+    """(pending claims, claims that need a public verdict, claims that have one)."""
+    counts = article.claims.aggregate(
+        pending=Count("pk", filter=Q(review_state=ReviewState.PENDING)),
+        kept=Count("pk", filter=~Q(review_state=ReviewState.REJECTED)),
+        live=Count(
+            "pk",
+            filter=~Q(review_state=ReviewState.REJECTED) & Q(verdict__is_published=True),
+        ),
+    )
+    return counts["pending"], counts["kept"], counts["live"]
+
+
+def article_sync_status(*, article: Article, actor: User | None) -> Article:
+    """Keep "Reviewed" and "Published" true to the claims.
+
+    "Published" means the review is complete *and* every claim kept has a public verdict;
+    an article with pending claims is never shown as published (it is back in review), and
+    one whose verdicts are not all public is "Reviewed". The queue shows how many are
+    published separately, so a partly published article is visible as such.
+    """
+    if article.status not in (
+        Article.Status.IN_REVIEW,
+        Article.Status.REVIEWED,
+        Article.Status.PUBLISHED,
+    ):
+        return article
+    pending, kept, live = _publication_counts(article)
+    status = article.status
+    if pending:
+        if status != Article.Status.IN_REVIEW:
+            status = Article.Status.IN_REVIEW
+    elif status == Article.Status.PUBLISHED and live < kept:
+        status = Article.Status.REVIEWED
+    elif status == Article.Status.REVIEWED and 0 < kept == live:
+        status = Article.Status.PUBLISHED
+    if status == article.status:
+        return article
+    verb = {
+        Article.Status.PUBLISHED: AuditVerb.ARTICLE_PUBLISHED,
+        Article.Status.REVIEWED: AuditVerb.ARTICLE_UNPUBLISHED,
+        Article.Status.IN_REVIEW: AuditVerb.ARTICLE_REVIEW_STARTED,
+    }[Article.Status(status)]
+    return article_set_status(article=article, status=status, actor=actor, verb=verb)
 
 
 def article_mark_reviewed(*, article: Article, actor: User) -> Article:
     """Record that every claim of the article is decided.
 
-    An article that is not yet public becomes "reviewed". A published one (a verdict on it is
-    public already) stays published: stepping it back would contradict its public verdict, so
-    only the completed review is recorded.
+    The article becomes "Reviewed", or "Published" when every claim kept already has a
+    public verdict. The event is recorded even when the status does not change.
     """
     if not roles.is_reviewer(actor):
         raise PermissionDenied("Only reviewers can mark an article reviewed")
     with transaction.atomic():
-        pending = article.claims.filter(review_state=ReviewState.PENDING).count()
+        pending, kept, live = _publication_counts(article)
         if pending:
             raise ServiceError(
                 f"{pending} claim(s) are still pending: confirm or reject them before marking "
                 "the article reviewed"
             )
-        if article.status != Article.Status.PUBLISHED:
+        status = Article.Status.PUBLISHED if 0 < kept == live else Article.Status.REVIEWED
+        if article.status != status:
             return article_set_status(
-                article=article,
-                status=Article.Status.REVIEWED,
-                actor=actor,
-                verb=AuditVerb.ARTICLE_REVIEWED,
+                article=article, status=status, actor=actor, verb=AuditVerb.ARTICLE_REVIEWED
             )
         audit_record(
             actor=actor,

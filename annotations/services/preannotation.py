@@ -2,19 +2,18 @@
 
 The store replaces only machine suggestions nobody has touched: confirmed, corrected,
 rejected and reviewer-added annotations survive a re-run unchanged, so re-running after a
-model upgrade never destroys review work.
+model upgrade never destroys review work. How a run is queued, claimed by one worker, kept
+alive and recovered is in ``runs.py``; this module is what an attempt that holds a run does.
 """
 
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -34,6 +33,14 @@ from ..models import (
 )
 from ..spans import validate_span
 from .audit import audit_record
+from .runs import (
+    PIPELINE_VERSION,
+    Heartbeat,
+    failure_message,
+    run_claim,
+    run_give_up,
+    run_queue,
+)
 
 if TYPE_CHECKING:
     from ..nlp import types as nlp
@@ -41,7 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "1.0"
+__all__ = ["PIPELINE_VERSION", "preannotation_store", "run_execute", "run_queue"]
+
 # Percent done when each stage starts; parsing is ~90% of the pipeline's time.
 STAGE_PROGRESS = {
     "layout": 15,
@@ -54,40 +62,18 @@ STAGE_PROGRESS = {
 }
 # Errors worth retrying: the database or broker blinked. Everything else is a bug or bad input
 # and retrying would only repeat it.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
-
-
-def run_queue(*, article: Article, actor: User | None = None) -> AnnotationRun:
-    """Create a queued run and enqueue the task once the surrounding transaction commits."""
-    from ..tasks import preannotate_article
-
-    with transaction.atomic():
-        run = AnnotationRun.objects.create(
-            article=article,
-            pipeline_version=PIPELINE_VERSION,
-            model_name=settings.FACTCHECK_SPACY_MODEL,
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        before = {"status": article.status}
-        Article.objects.filter(pk=article.pk).update(status=Article.Status.PREANNOTATING)
-        article.status = Article.Status.PREANNOTATING
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.PREANNOTATION_QUEUE,
-            target=run,
-            article=article,
-            before=before,
-            after={"status": article.status, "run": run.pk},
-        )
-        transaction.on_commit(lambda: preannotate_article.delay(article.pk, run.pk))
-    return run
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 def _set_stage(run: AnnotationRun, stage: str, progress: int, **extra: Any) -> None:
+    """Record progress, only while this attempt still holds the run (``attempts`` is the
+    token): an attempt presumed dead must not overwrite the one that took over."""
     run.stage, run.progress = stage, progress
     for key, value in extra.items():
         setattr(run, key, value)
-    AnnotationRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress, **extra)
+    AnnotationRun.objects.filter(pk=run.pk, attempts=run.attempts).update(
+        stage=stage, progress=progress, **extra
+    )
 
 
 def _source_docs(article: Article) -> list[SourceDoc]:
@@ -104,47 +90,70 @@ def _source_docs(article: Article) -> list[SourceDoc]:
     ]
 
 
+def _run_for(article: Article, run_id: int | None) -> AnnotationRun:
+    """The run to execute; without an id, the article's latest if it is still to do, else a
+    new one (``load_demo`` and the ``preannotate`` paths run "now", not "that old run")."""
+    if run_id is not None:
+        return AnnotationRun.objects.get(pk=run_id, article=article)
+    run = article.runs.order_by("-created_at", "-id").first()
+    if run is None or run.status != AnnotationRun.Status.QUEUED:
+        run = AnnotationRun.objects.create(
+            article=article,
+            pipeline_version=PIPELINE_VERSION,
+            model_name=settings.FACTCHECK_SPACY_MODEL,
+        )
+    return run
+
+
+def _superseded(run: AnnotationRun, article: Article) -> bool:
+    if not article.runs.filter(created_at__gt=run.created_at).exists():
+        return False
+    AnnotationRun.objects.filter(pk=run.pk, status=AnnotationRun.Status.QUEUED).update(
+        status=AnnotationRun.Status.SKIPPED,
+        stage="superseded",
+        progress=100,
+        finished_at=timezone.now(),
+        error="A newer run was queued for this article.",
+    )
+    run.refresh_from_db()
+    return True
+
+
 def run_execute(
-    *, article_id: int, run_id: int | None = None, final_attempt: bool = True
+    *,
+    article_id: int,
+    run_id: int | None = None,
+    final_attempt: bool = True,
+    task_id: str = "",
 ) -> AnnotationRun:
-    """Run the pipeline for one queued run. Safe to call again: a finished run is left alone."""
+    """Run the pipeline for one run, if this attempt can claim it. Safe to call any number of
+    times, concurrently too: a finished run is left alone, a run another live attempt holds
+    is left to it, and only the attempt holding the run stores results."""
+    article = Article.objects.get(pk=article_id)
+    run = _run_for(article, run_id)
+    if run.status in (
+        AnnotationRun.Status.SUCCEEDED,
+        AnnotationRun.Status.SKIPPED,
+        AnnotationRun.Status.FAILED,
+    ):
+        return run
+    if _superseded(run, article):
+        return run
+    if not run_claim(run, task_id=task_id):
+        run.refresh_from_db()
+        held_by_me = bool(task_id) and run.task_id == task_id
+        if not (held_by_me and run_give_up(run)):
+            log.info("run %s is held by another attempt (%s); left to it", run.pk, run.status)
+        run.refresh_from_db()
+        return run
+    with Heartbeat(run):
+        return _execute_claimed(run, article, final_attempt=final_attempt)
+
+
+def _execute_claimed(run: AnnotationRun, article: Article, *, final_attempt: bool) -> AnnotationRun:
     from ..nlp.pipeline import load_pipeline
     from ..nlp.preannotate import preannotate
 
-    article = Article.objects.get(pk=article_id)
-    if run_id is None:
-        run = article.runs.order_by("-created_at", "-id").first()
-        if run is None:
-            run = AnnotationRun.objects.create(
-                article=article,
-                pipeline_version=PIPELINE_VERSION,
-                model_name=settings.FACTCHECK_SPACY_MODEL,
-            )
-    else:
-        run = AnnotationRun.objects.get(pk=run_id, article=article)
-    if run.status in (AnnotationRun.Status.SUCCEEDED, AnnotationRun.Status.SKIPPED):
-        return run
-    newer = article.runs.filter(created_at__gt=run.created_at).exists()
-    if newer:
-        _set_stage(
-            run,
-            "superseded",
-            100,
-            status=AnnotationRun.Status.SKIPPED,
-            finished_at=timezone.now(),
-            error="A newer run was queued for this article.",
-        )
-        return run
-
-    _set_stage(
-        run,
-        "loading model",
-        5,
-        status=AnnotationRun.Status.RUNNING,
-        started_at=timezone.now(),
-        attempts=run.attempts + 1,
-        error="",
-    )
     try:
         started = timezone.now()
         nlp = load_pipeline(settings.FACTCHECK_SPACY_MODEL)
@@ -156,41 +165,18 @@ def run_execute(
             model_version=str(nlp.meta.get("version", "")),
             model_name=f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}".strip("_"),
         )
-        sources = _source_docs(article)
         result = preannotate(
             article.body,
-            sources,
+            _source_docs(article),
             nlp=nlp,
             on_stage=lambda name: _set_stage(run, name, STAGE_PROGRESS.get(name, run.progress)),
         )
         _set_stage(run, "storing", 85)
-        with transaction.atomic():
-            counts = preannotation_store(article=article, run=run, result=result)
-            timings = {
-                "load_model": round(load_seconds, 4),
-                **{k: round(v, 4) for k, v in result.timings.items()},
-            }
-            _set_stage(
-                run,
-                "done",
-                100,
-                status=AnnotationRun.Status.SUCCEEDED,
-                finished_at=timezone.now(),
-                timings=timings,
-            )
-            if article.status in (
-                Article.Status.PREANNOTATING,
-                Article.Status.NEW,
-                Article.Status.FAILED,
-            ):
-                Article.objects.filter(pk=article.pk).update(status=Article.Status.READY)
-            audit_record(
-                actor=None,
-                verb=AuditVerb.PREANNOTATION_STORE,
-                target=run,
-                article=article,
-                after=counts,
-            )
+        timings = {
+            "load_model": round(load_seconds, 4),
+            **{k: round(v, 4) for k, v in result.timings.items()},
+        }
+        _store_once(run, article, result, timings)
         return run
     except TRANSIENT_ERRORS as exc:
         if not final_attempt:
@@ -204,31 +190,73 @@ def run_execute(
             raise
         _fail(run, article, exc)
         raise
-    except Exception as exc:  # any failure must leave a visible failed state
+    except Exception as exc:  # any failure, a soft time limit too, leaves a visible state
         _fail(run, article, exc)
         raise
 
 
-def _fail(run: AnnotationRun, article: Article, exc: BaseException) -> None:
-    message = f"{type(exc).__name__}: {exc}"
-    log.error("pre-annotation of article %s failed: %s", article.pk, message)
-    try:
+def _store_once(
+    run: AnnotationRun, article: Article, result: PreannotationResult, timings: dict[str, float]
+) -> None:
+    """Store the result if this attempt still holds the run; otherwise drop it (another
+    attempt took the run over and stores its own)."""
+    with transaction.atomic():
+        held = (
+            AnnotationRun.objects.select_for_update()
+            .filter(pk=run.pk, attempts=run.attempts, status=AnnotationRun.Status.RUNNING)
+            .exists()
+        )
+        if not held:
+            log.warning("run %s was taken over by another attempt; result dropped", run.pk)
+            run.refresh_from_db()
+            return
+        counts = preannotation_store(article=article, run=run, result=result)
         _set_stage(
             run,
-            "failed",
-            run.progress,
-            status=AnnotationRun.Status.FAILED,
+            "done",
+            100,
+            status=AnnotationRun.Status.SUCCEEDED,
             finished_at=timezone.now(),
-            error=message + "\n\n" + "".join(traceback.format_exception(exc))[-4000:],
+            timings=timings,
         )
-        Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED)
+        Article.objects.filter(
+            pk=article.pk,
+            status__in=(
+                Article.Status.PREANNOTATING,
+                Article.Status.NEW,
+                Article.Status.FAILED,
+            ),
+        ).update(status=Article.Status.READY)
         audit_record(
             actor=None,
-            verb=AuditVerb.PREANNOTATION_FAIL,
+            verb=AuditVerb.PREANNOTATION_STORE,
             target=run,
             article=article,
-            after={"error": message[:500]},
+            after=counts,
         )
+
+
+def _fail(run: AnnotationRun, article: Article, exc: BaseException) -> None:
+    """Record the failure in plain words (the stage it was in stays the stage), unless
+    another attempt holds the run by now."""
+    message = failure_message(run.stage, exc)
+    log.error("pre-annotation of article %s failed: %s", article.pk, message, exc_info=exc)
+    try:
+        with transaction.atomic():
+            failed = AnnotationRun.objects.filter(
+                pk=run.pk, attempts=run.attempts, status=AnnotationRun.Status.RUNNING
+            ).update(status=AnnotationRun.Status.FAILED, finished_at=timezone.now(), error=message)
+            if not failed:
+                return
+            run.status, run.error = AnnotationRun.Status.FAILED, message
+            Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED)
+            audit_record(
+                actor=None,
+                verb=AuditVerb.PREANNOTATION_FAIL,
+                target=run,
+                article=article,
+                after={"error": message[:500], "stage": run.stage},
+            )
     except DatabaseError:
         log.exception("could not record the failure of run %s", run.pk)
 
@@ -242,7 +270,7 @@ def preannotation_store(
     kept_claims = {(c.start, c.end): c for c in article.claims.all()}
     kept_attrs = {(a.source_id, a.cue_start) for a in Attribution.objects.filter(article=article)}
 
-    claim_by_id, new_claims = _match_claims(article, run, result.claims, kept_claims)
+    claim_by_id, new_claims = _match_claims(article, run, result.claims, kept_claims, sources)
     Claim.objects.bulk_create([obj for _, obj in new_claims])
     claim_by_id.update((found.id, obj) for found, obj in new_claims)
     evidence, flags = _claim_details(new_claims, sources)
@@ -289,6 +317,7 @@ def _match_claims(
     run: AnnotationRun,
     found: Sequence[nlp.Claim],
     kept_claims: dict[tuple[int, int], Claim],
+    sources: dict[str, Source],
 ) -> tuple[dict[str, Claim], list[tuple[nlp.Claim, Claim]]]:
     """Map each found claim onto a kept one (same span now, or the span the machine once
     proposed before a reviewer corrected it), or make a new unsaved row for it."""
@@ -315,11 +344,47 @@ def _match_claims(
             text=claim.text,
             score=max(0.0, min(1.0, claim.score)),
             kinds=list(claim.kinds),
+            reasons=list(claim.reasons),
+            reasons_against=list(claim.reasons_against),
             support=claim.support,
+            comparisons=comparison_rows(claim.comparisons, sources),
+            support_scores=dict(claim.support_scores),
             origin=Origin.MACHINE,
         )
         new_claims.append((claim, obj))
     return claim_by_id, new_claims
+
+
+def comparison_rows(
+    comparisons: Sequence[nlp.Comparison], sources: dict[str, Source]
+) -> list[dict[str, Any]]:
+    """The claim's comparisons as stored: the nlp source id ("s12") becomes the Source's pk,
+    and a source span is kept only if it is an exact slice of that source's text."""
+    rows = []
+    for c in comparisons:
+        source = sources.get(c.source_id) if c.source_id else None
+        start, end = c.source_start, c.source_end
+        if (
+            source is None
+            or start is None
+            or end is None
+            or not 0 <= start < end <= len(source.text)
+        ):
+            start = end = None
+        rows.append(
+            {
+                "kind": c.kind,
+                "article_text": c.article_text[:500],
+                "source_text": c.source_text[:500],
+                "outcome": c.outcome,
+                "note": c.note,
+                "summary": c.summary[:1000],
+                "source": source.pk if source is not None else None,
+                "start": start,
+                "end": end,
+            }
+        )
+    return rows
 
 
 def _claim_details(
@@ -407,6 +472,7 @@ class _TextRows:
                     content_text=a.content.text,
                     direct=a.direct,
                     hedged=a.hedged,
+                    kind=a.kind,
                 )
             )
 

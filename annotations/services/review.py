@@ -12,19 +12,22 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import roles
-from ..models import Article, Attribution, AuditVerb, Claim, Flag, Origin, ReviewState
+from ..models import Article, Attribution, AuditVerb, Claim, Flag, Origin, ReviewState, Verdict
 from ..spans import validate_span
+from .analysis import claim_analysis_send
 from .articles import article_start_review
 from .audit import audit_record, snapshot
 from .errors import ConflictError, ServiceError
+from .verdicts import discard_locked
 
 type Span = tuple[int, int]
 
-CLAIM_FIELDS = ["start", "end", "text", "review_state", "kinds", "claim_reviewed", "version"]
+CLAIM_FIELDS = ["start", "end", "text", "review_state", "kinds", "version"]
+DUPLICATE_CLAIM = "There is already a claim on exactly this text"
 ATTRIBUTION_FIELDS = [
     "speaker_start",
     "speaker_end",
@@ -67,7 +70,7 @@ def _change[M: (Claim, Attribution)](
         mutate(obj)
         obj.version += 1
         obj.updated_by = actor
-        obj.save()
+        _save_claim_span(obj)
         audit_record(
             actor=actor,
             verb=verb,
@@ -78,6 +81,19 @@ def _change[M: (Claim, Attribution)](
         )
         article_start_review(article=obj.article, actor=actor)
     return obj
+
+
+def _save_claim_span(obj: Claim | Attribution) -> None:
+    """Save; a claim that would sit on exactly the span of another open claim (a correction
+    or a reopen onto it, two people adding the same selection at once) is refused by the
+    database constraint ``claim_unique_open_span``, and the refusal said in words."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        if isinstance(obj, Claim):
+            raise ServiceError(DUPLICATE_CLAIM) from None
+        raise
 
 
 def _mark_confirmed(obj: Claim | Attribution) -> None:
@@ -99,10 +115,35 @@ def claim_confirm(*, claim_id: int, actor: User, version: int | None) -> Claim:
     )
 
 
-def claim_reject(*, claim_id: int, actor: User, version: int | None) -> Claim:
+class DraftVerdictExists(ServiceError):
+    """Rejecting would orphan a draft verdict: the caller may confirm discarding it."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        super().__init__(
+            f"This claim has an unpublished verdict ({verdict.rating}). Reject the claim and "
+            "discard that draft?"
+        )
+
+
+def claim_reject(
+    *, claim_id: int, actor: User, version: int | None, discard_draft: bool = False
+) -> Claim:
+    """Reject a claim. A draft verdict on it is discarded in the same step when
+    ``discard_draft`` says so (else ``DraftVerdictExists`` asks); a published one must be
+    withdrawn by an editor first, since the public has seen it."""
+
     def mutate(claim: Claim) -> None:
-        if hasattr(claim, "verdict"):
-            raise ServiceError("This claim has a verdict; delete or unpublish it before rejecting")
+        verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
+        if verdict is not None and verdict.is_published:
+            raise ServiceError(
+                "This claim's verdict is published: an editor must withdraw it (with a "
+                "reason the public sees) before the claim can be rejected"
+            )
+        if verdict is not None and verdict.published_revision_id is None:
+            if not discard_draft:
+                raise DraftVerdictExists(verdict)
+            discard_locked(verdict, actor)
         claim.review_state = ReviewState.REJECTED
 
     return _change(
@@ -159,28 +200,6 @@ def claim_correct(
     )
 
 
-def claim_set_statement(
-    *, claim_id: int, statement: str, actor: User, version: int | None
-) -> Claim:
-    """The short ``claimReviewed`` wording that leaves in ClaimReview."""
-    statement = " ".join(statement.split())
-    if len(statement) > 300:
-        raise ServiceError("The claim statement must be at most 300 characters")
-
-    def mutate(claim: Claim) -> None:
-        claim.claim_reviewed = statement
-
-    return _change(
-        Claim,
-        claim_id,
-        actor=actor,
-        version=version,
-        verb=AuditVerb.CLAIM_STATEMENT,
-        fields=CLAIM_FIELDS,
-        mutate=mutate,
-    )
-
-
 def claim_add(
     *, article: Article, start: int, end: int, actor: User, kinds: list[str] | None = None
 ) -> Claim:
@@ -195,8 +214,10 @@ def claim_add(
             .exclude(review_state=ReviewState.REJECTED)
             .exists()
         ):
-            raise ServiceError("There is already a claim on exactly this text")
-        claim = Claim.objects.create(
+            raise ServiceError(DUPLICATE_CLAIM)
+        # the check above answers the common case; two simultaneous adds both pass it, and
+        # the unique constraint keeps one (the other waits for it, then gets the same answer)
+        claim = Claim(
             article=article,
             start=start,
             end=end,
@@ -206,6 +227,7 @@ def claim_add(
             review_state=ReviewState.CONFIRMED,
             updated_by=actor,
         )
+        _save_claim_span(claim)
         audit_record(
             actor=actor,
             verb=AuditVerb.CLAIM_ADD,
@@ -214,6 +236,8 @@ def claim_add(
             after=snapshot(claim, CLAIM_FIELDS),
         )
         article_start_review(article=article, actor=actor)
+        # the machine's evidence, comparisons and flags for it, in the worker (needs the parse)
+        transaction.on_commit(lambda: claim_analysis_send(claim_id=claim.pk))
     return claim
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -18,6 +19,7 @@ from .queue import QUEUE
 
 ADD = "annotations/article_add.html"
 HISTORY = "annotations/history.html"
+TAKEOVER = "annotations/assign_confirm.html"
 
 
 @reviewer_required
@@ -39,7 +41,8 @@ def article_add(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"Imported “{article.title}”; pre-annotation queued.")
+                notice = services.run_notice(article)
+                messages.success(request, f"Imported “{article.title}”; {notice}")
                 return redirect("annotations:article_review", pk=article.pk)
         status = 400
     context = {"form": form, "sources": sources, "batch": batch, "duplicate": duplicate}
@@ -58,7 +61,8 @@ def article_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             batch.add_error(None, exc)
         else:
-            messages.success(request, f"Imported {len(created)} article(s); pre-annotation queued.")
+            notice = services.run_notice(created[0]) if created else "nothing to queue."
+            messages.success(request, f"Imported {len(created)} article(s); {notice}")
             return redirect("annotations:queue")
     context = {
         "form": forms.ArticleForm(),
@@ -93,7 +97,14 @@ def article_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignee_id = form.cleaned_data["assignee"]
     assignee = selectors.assignee_or_404(assignee_id) if assignee_id else None
     try:
-        services.article_assign(article=article, assignee=assignee, actor=request.user)
+        article = services.article_assign(
+            article=article,
+            assignee=assignee,
+            actor=request.user,
+            takeover=form.cleaned_data["takeover"],
+        )
+    except services.TakeoverNeedsConfirmation as exc:
+        return _confirm_takeover(request, exc)
     except PermissionDenied as exc:
         if request.htmx:
             return flash(request, str(exc), status=403)
@@ -101,12 +112,42 @@ def article_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         who = assignee.get_username() if assignee else "nobody"
         messages.success(request, f"“{article.title}” is now assigned to {who}.")
-        next_url = request.POST.get("next", "")
-        return redirect(next_url if next_url.startswith("/") else "annotations:queue")
+        return redirect(_next_url(request))
     if (request.htmx.target or "").startswith("article-row"):
         row = selectors.queue_row(article_id=pk, user=request.user)
-        return render(request, QUEUE + "#article-row", {"article": row})
-    return _header_response(request, pk)
+        response = render(request, QUEUE + "#article-row", {"article": row})
+    else:
+        response = _header_response(request, pk)
+    if form.cleaned_data["takeover"]:
+        # The confirmation was asked in the message region: answered, it goes.
+        response.content += b'<div id="flash" class="flash" role="alert" hx-swap-oob="true"></div>'
+    return response
+
+
+def _next_url(request: AuthenticatedHttpRequest) -> str:
+    next_url = request.POST.get("next", "")
+    # Only a path on this site: "//evil.example" is another host to a browser.
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return next_url
+    return reverse("annotations:queue")
+
+
+def _confirm_takeover(
+    request: AuthenticatedHttpRequest, exc: services.TakeoverNeedsConfirmation
+) -> HttpResponse:
+    """Ask before taking an article from the person assigned to it: with htmx in the page's
+    message region (the same form, confirmed, updates what the first click aimed at),
+    without it on a page of its own. 409: nothing was changed yet."""
+    context = {
+        "article": exc.article,
+        "holder": exc.holder,
+        "next": _next_url(request),
+        "target": request.htmx.target if request.htmx else "",
+    }
+    if request.htmx:
+        response = render(request, TAKEOVER + "#takeover-confirm", context, status=409)
+        return reswap(retarget(response, "#flash"), "outerHTML")
+    return render(request, TAKEOVER, context, status=409)
 
 
 def _header_response(
@@ -132,10 +173,13 @@ def _header_response(
 def _reviewed_message(article: Article) -> str:
     if article.status == Article.Status.PUBLISHED:
         return (
-            "Review complete: every claim is decided. The article stays Published, because a "
-            "verdict on it is already public."
+            "Review complete: every claim is decided and every verdict is public, so the "
+            "article is Published."
         )
-    return "Review complete: every claim is decided and the article is marked Reviewed."
+    return (
+        "Review complete: every claim is decided and the article is marked Reviewed. It "
+        "becomes Published when an editor has published a verdict on every claim kept."
+    )
 
 
 @reviewer_required

@@ -79,10 +79,14 @@ def panel_context(
     *,
     conflict: services.ConflictError | None = None,
     verdict_input: dict[str, Any] | None = None,
+    offer_discard: bool = False,
 ) -> dict[str, Any]:
     """What the panel template needs beyond the selector: the verdict form's values (what
-    was typed, after a refusal; else the saved verdict) and which kind of record conflicted."""
+    was typed, after a refusal or a conflict, so nothing typed is lost; else the saved
+    verdict), which kind of record conflicted, and whether rejecting may discard a draft."""
     values: dict[str, Any] = {"rating": None, "rationale": "", "evidence": set()}
+    if panel is not None:
+        values.update(claim_reviewed=panel.default_wording, claimant=panel.claimant_key)
     if verdict_input is not None:
         values = verdict_input
     elif panel is not None and panel.verdict is not None:
@@ -90,12 +94,15 @@ def panel_context(
             "rating": panel.verdict.rating_id,
             "rationale": panel.verdict.rationale,
             "evidence": {e.link.pk for e in panel.evidence if e.in_verdict},
+            "claim_reviewed": panel.verdict.claim_reviewed,
+            "claimant": panel.claimant_key,
         }
     return {
         "panel": panel,
         "conflict": conflict,
         "conflict_kind": conflict.current._meta.model_name if conflict else "",
         "verdict_values": values,
+        "offer_discard": offer_discard,
         "attribution_parts": forms.PARTS,
     }
 
@@ -139,6 +146,7 @@ def claim_response(
     conflict: services.ConflictError | None = None,
     verdict_input: dict[str, Any] | None = None,
     message: str = "",
+    offer_discard: bool = False,
 ) -> HttpResponse:
     """The answer to anything done in the claim panel.
 
@@ -157,6 +165,7 @@ def claim_response(
         context = review_context(
             request, page, error=error, conflict=conflict, verdict_input=verdict_input
         )
+        context["offer_discard"] = offer_discard
         return render(request, REVIEW, context, status=status)
 
     panel = selectors.claim_panel(claim_id=claim.pk)
@@ -167,7 +176,9 @@ def claim_response(
         "error": error,
         "oob": True,
         **url_prefixes(article.pk),
-        **panel_context(panel, conflict=conflict, verdict_input=verdict_input),
+        **panel_context(
+            panel, conflict=conflict, verdict_input=verdict_input, offer_discard=offer_discard
+        ),
     }
     html: list[str] = [
         render_to_string(REVIEW + "#claim-panel", {**context, "oob": False}, request)
@@ -209,9 +220,10 @@ def refused(
     *,
     verdict_input: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """409 someone else changed it first, 403 not allowed, 400 bad input."""
+    """409 someone else changed it first (what was typed stays in the form), 403 not
+    allowed, 400 bad input."""
     if isinstance(exc, services.ConflictError):
-        return claim_response(request, claim, status=409, conflict=exc)
+        return claim_response(request, claim, status=409, conflict=exc, verdict_input=verdict_input)
     if isinstance(exc, PermissionDenied):
         return claim_response(request, claim, status=403, error=str(exc) or "Not allowed.")
     return claim_response(

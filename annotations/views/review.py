@@ -8,6 +8,7 @@ else changed it first).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +17,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import forms, selectors, services
-from ..models import Article, Attribution, Claim
+from .. import forms, roles, selectors, services
+from ..models import Article, Attribution, Claim, Verdict
 from .access import reviewer_required
 from .htmx import (
     REFUSALS,
@@ -34,6 +35,8 @@ from .htmx import (
 )
 
 type Span = tuple[int, int]
+
+REVISIONS = "annotations/verdict_revisions.html"
 
 
 def _claim_param(request: AuthenticatedHttpRequest) -> int | None:
@@ -84,15 +87,29 @@ def claim_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def claim_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Reject; with a draft verdict on the claim, the answer asks whether to discard it and
+    offers that as the next click (``discard_draft``), instead of a dead end."""
     claim = selectors.claim_or_404(pk)
-    form = forms.VersionForm(request.POST)
+    form = forms.RejectForm(request.POST)
     if not form.is_valid():
         return invalid_form(request, claim, form)
     try:
-        services.claim_reject(claim_id=pk, actor=request.user, version=form.cleaned_data["version"])
+        services.claim_reject(
+            claim_id=pk,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            discard_draft=form.cleaned_data["discard_draft"],
+        )
+    except services.DraftVerdictExists as exc:
+        return claim_response(
+            request, claim, status=409, error=" ".join(exc.messages), offer_discard=True
+        )
     except REFUSALS as exc:
         return refused(request, claim, exc)
-    return claim_response(request, claim, update=PanelUpdate.STATES, message="Claim rejected.")
+    message = "Claim rejected."
+    if form.cleaned_data["discard_draft"]:
+        message = "Claim rejected and its draft verdict discarded."
+    return claim_response(request, claim, update=PanelUpdate.STATES, message=message)
 
 
 @reviewer_required
@@ -167,18 +184,21 @@ def _claim_add_refused(
 
 
 def _verdict_input(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """What was typed, to show again after a refusal rather than losing a long rationale."""
+    """What was typed, to show again after a refusal or a conflict rather than losing it."""
     rating = request.POST.get("rating", "")
     return {
         "rating": int(rating) if rating.isdigit() else None,
         "rationale": request.POST.get("rationale", ""),
         "evidence": {int(e) for e in request.POST.getlist("evidence") if e.isdigit()},
+        "claim_reviewed": request.POST.get("claim_reviewed", ""),
+        "claimant": request.POST.get("claimant", ""),
     }
 
 
 @reviewer_required
 @require_POST
 def claim_verdict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save the verdict as a draft; its second button also submits it for publication."""
     claim = selectors.claim_or_404(pk)
     form = forms.VerdictForm(request.POST, claim=claim)
     verdict_input = _verdict_input(request)
@@ -186,49 +206,155 @@ def claim_verdict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return invalid_form(request, claim, form, verdict_input=verdict_input)
     data = form.cleaned_data
     try:
-        services.verdict_save(
+        verdict = services.verdict_save(
             claim=claim,
             rating=data["rating"],
             rationale=data["rationale"],
             evidence_ids=[e.pk for e in data["evidence"]],
             version=data["verdict_version"],
+            claim_reviewed=data["claim_reviewed"],
+            claimant=data["claimant"],
             actor=request.user,
         )
     except REFUSALS as exc:
         return refused(request, claim, exc, verdict_input=verdict_input)
-    return claim_response(request, claim, update=PanelUpdate.STATES, message="Verdict saved.")
+    message = _saved_message(verdict)
+    if data["submit_for_publication"]:
+        try:
+            services.verdict_submit(verdict=verdict, actor=request.user, version=verdict.version)
+        except REFUSALS as exc:
+            # Saved, but not submitted: say why, with the saved draft on screen.
+            return refused(request, claim, exc)
+        message = "Verdict saved and submitted: an editor will publish it or send it back."
+    return claim_response(request, claim, update=PanelUpdate.STATES, message=message)
+
+
+def _saved_message(verdict: Verdict) -> str:
+    if verdict.has_pending_revision and verdict.is_published:
+        return (
+            "Saved as a new draft revision. The public still sees the published one until "
+            "an editor publishes this."
+        )
+    if verdict.state == Verdict.State.PUBLISHED:
+        return "Saved: no change from the published revision."
+    return "Verdict saved as a draft."
+
+
+def _verdict_step(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type[forms.VerdictVersionForm],
+    step: Callable[[Verdict, dict[str, Any]], object],
+    message: str,
+    *,
+    editors_only: str = "",
+) -> HttpResponse:
+    """One step of a verdict's way to the public: check the form, call the service with the
+    version the person saw, answer with the claim panel. ``editors_only`` names the action
+    when only editors may take it: anyone else is refused before their input is read."""
+    verdict = selectors.verdict_or_404(pk)
+    claim = verdict.claim
+    if editors_only and not roles.is_editor(request.user):
+        return refused(request, claim, PermissionDenied(f"Only editors can {editors_only}."))
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, claim, form)
+    try:
+        step(verdict, form.cleaned_data)
+    except REFUSALS as exc:
+        return refused(request, claim, exc)
+    return claim_response(request, claim, update=PanelUpdate.STATES, message=message)
+
+
+@reviewer_required
+@require_POST
+def verdict_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _verdict_step(
+        request,
+        pk,
+        forms.VerdictVersionForm,
+        lambda verdict, data: services.verdict_submit(
+            verdict=verdict, actor=request.user, version=data["verdict_version"]
+        ),
+        "Submitted for publication: an editor will publish it or send it back.",
+    )
+
+
+@reviewer_required
+@require_POST
+def verdict_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _verdict_step(
+        request,
+        pk,
+        forms.VerdictReturnForm,
+        lambda verdict, data: services.verdict_return(
+            verdict=verdict, actor=request.user, note=data["note"], version=data["verdict_version"]
+        ),
+        "Sent back to the reviewer with your note.",
+        editors_only="send back verdicts",
+    )
 
 
 @reviewer_required
 @require_POST
 def verdict_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    verdict = selectors.verdict_or_404(pk)
-    form = forms.ActionForm(request.POST)
-    if not form.is_valid():
-        return invalid_form(request, verdict.claim, form)
-    try:
-        services.verdict_publish(verdict=verdict, actor=request.user)
-    except REFUSALS as exc:
-        return refused(request, verdict.claim, exc)
-    return claim_response(
-        request, verdict.claim, update=PanelUpdate.STATES, message="Verdict published."
+    return _verdict_step(
+        request,
+        pk,
+        forms.VerdictPublishForm,
+        lambda verdict, data: services.verdict_publish(
+            verdict=verdict, actor=request.user, note=data["note"], version=data["verdict_version"]
+        ),
+        "Published: the public page, its ClaimReview and the feed show this revision now.",
+        editors_only="publish verdicts",
     )
 
 
 @reviewer_required
 @require_POST
-def verdict_unpublish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    verdict = selectors.verdict_or_404(pk)
-    form = forms.ActionForm(request.POST)
-    if not form.is_valid():
-        return invalid_form(request, verdict.claim, form)
-    try:
-        services.verdict_unpublish(verdict=verdict, actor=request.user)
-    except REFUSALS as exc:
-        return refused(request, verdict.claim, exc)
-    return claim_response(
-        request, verdict.claim, update=PanelUpdate.STATES, message="Verdict unpublished."
+def verdict_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _verdict_step(
+        request,
+        pk,
+        forms.VerdictWithdrawForm,
+        lambda verdict, data: services.verdict_withdraw(
+            verdict=verdict,
+            actor=request.user,
+            reason=data["reason"],
+            version=data["verdict_version"],
+        ),
+        "Withdrawn: its public page now answers 410 Gone with your reason.",
+        editors_only="withdraw verdicts",
     )
+
+
+@reviewer_required
+@require_POST
+def verdict_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _verdict_step(
+        request,
+        pk,
+        forms.VerdictVersionForm,
+        lambda verdict, data: services.verdict_discard(
+            verdict=verdict, actor=request.user, version=data["verdict_version"]
+        ),
+        "Draft discarded.",
+    )
+
+
+@reviewer_required
+@require_GET
+def verdict_revisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every published revision and the pending draft, each beside what changed."""
+    verdict = selectors.verdict_or_404_with_revisions(pk)
+    context = {
+        "verdict": verdict,
+        "claim": verdict.claim,
+        "article": verdict.claim.article,
+        "revisions": selectors.verdict_revisions(verdict),
+        "notices": selectors.verdict_notices(verdict),
+    }
+    return render(request, REVISIONS, context)
 
 
 @reviewer_required

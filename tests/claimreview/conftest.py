@@ -8,7 +8,15 @@ from datetime import date
 import pytest
 
 from annotations import services
-from annotations.models import Attribution, Claim, Entity, EvidenceLink, Rating, Verdict
+from annotations.models import (
+    Attribution,
+    Claim,
+    Entity,
+    EvidenceLink,
+    Rating,
+    Verdict,
+    VerdictRevision,
+)
 from tests import factories
 
 CLAIM = "The city council spent $4.2 million on road repairs in 2025"
@@ -32,6 +40,9 @@ def rating(label: str) -> Rating:
     return Rating.objects.get(scale__is_default=True, label=label)
 
 
+KINDS = {"PERSON": "Person", "ORG": "Organization"}
+
+
 def publish_verdict(
     editor,
     *,
@@ -40,9 +51,14 @@ def publish_verdict(
     label: str = "Mostly false",
     rationale: str = "The audit office puts road spending at $3.9 million.",
     speaker: tuple[str, str | None] | None = ("the mayor", "PERSON"),
+    claimant_is_speaker: bool = True,
+    claim_reviewed: str = "",
     evidence: bool = True,
     publish: bool = True,
 ) -> Published:
+    """An editor's verdict, published. With ``speaker`` the article attributes the claim to
+    someone (an entity of kind ``speaker[1]`` when given), and the verdict names that speaker
+    as the claimant when their kind is known and ``claimant_is_speaker``; else the outlet."""
     article = article or factories.article(
         outlet="The Daily Test",
         url="https://news.example.com/roads",
@@ -50,11 +66,12 @@ def publish_verdict(
         published_on=date(2026, 3, 2),
     )
     claim = factories.claim(article, needle)
+    claimant = None
     if speaker:
         name, label_ = speaker
         start = article.body.index(name)
         cue = article.body.index("said", start)
-        services.attribution_add(
+        attribution = services.attribution_add(
             article=article,
             actor=editor,
             speaker=(start, start + len(name)),
@@ -66,6 +83,8 @@ def publish_verdict(
             Entity.objects.create(
                 article=article, start=start, end=start + len(name), text=name, label=label_
             )
+            if claimant_is_speaker:
+                claimant = services.ClaimantChoice(attribution.pk, KINDS[label_])
     evidence_ids = []
     if evidence:
         source = factories.first_source(article)
@@ -81,6 +100,8 @@ def publish_verdict(
         rationale=rationale,
         actor=editor,
         evidence_ids=evidence_ids,
+        claim_reviewed=claim_reviewed,
+        claimant=claimant,
     )
     if publish:
         verdict = services.verdict_publish(verdict=verdict, actor=editor)
@@ -88,9 +109,17 @@ def publish_verdict(
     return Published(verdict=verdict, claim=claim, editor=editor)
 
 
+def legacy_wording(published: Published, wording: str) -> None:
+    """Give the public revision a wording the services would refuse today (data published
+    before the check existed), to exercise the surfaces' last line of defence."""
+    VerdictRevision.objects.filter(pk=published.verdict.published_revision_id).update(
+        claim_reviewed=wording
+    )
+
+
 @pytest.fixture
 def published(editor) -> Published:
     return publish_verdict(editor)
 
 
-__all__ = ["Attribution", "CLAIM", "Published", "publish_verdict", "rating"]
+__all__ = ["Attribution", "CLAIM", "Published", "legacy_wording", "publish_verdict", "rating"]

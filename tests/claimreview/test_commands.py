@@ -12,7 +12,7 @@ from annotations.models import AuditEvent, Claim, Entity, Verdict
 from claimreview.validation import validate_document
 from tests import factories
 
-from .conftest import CLAIM, publish_verdict
+from .conftest import CLAIM, legacy_wording, publish_verdict
 from .helpers import VECTORS_DIR, load_vector, vector_files
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,9 @@ def test_export_refuses_and_reports_a_record_that_would_be_wrong(tmp_path, edito
         label="False",
         speaker=None,
         evidence=False,
+        claim_reviewed="The minister disputed the figures",
     )
+    legacy_wording(bad, "The minister said the figures were false")
     target = tmp_path / "feed.jsonl"
     _out, err, message = run_failing(
         "export_claimreview", "--format", "jsonl", "--out", str(target)

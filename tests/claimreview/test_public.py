@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from annotations import services
 from annotations.models import Claim, Entity, ReviewState, Verdict
+from annotations.selectors import claimant_options
 from claimreview.records import iter_review_records, review_record_for_claim
 from claimreview.validation import validate_claim_review, validate_document
 from tests import factories
 
-from .conftest import CLAIM, publish_verdict
+from .conftest import CLAIM, legacy_wording, publish_verdict, rating
 
 pytestmark = pytest.mark.django_db
 JSONLD = "application/ld+json; charset=utf-8"
@@ -103,9 +104,9 @@ def test_claim_endpoint_serves_the_review_without_sign_in(client, published):
     assert item["appearance"]["publisher"] == {"@type": "Organization", "name": "The Daily Test"}
     assert item["appearance"]["datePublished"] == item["datePublished"] == "2026-03-02"
     assert review["datePublished"] == published.verdict.published_at.isoformat()
-    # firstAppearance is the one recommended property we do not model.
-    issues = validate_claim_review(review, site_domain="factcheck.example.org")
-    assert [(i.level, i.path) for i in issues] == [("warning", "$.itemReviewed.firstAppearance")]
+    # The article is the only appearance known, so it is also the first one.
+    assert item["firstAppearance"] == item["appearance"]
+    assert validate_claim_review(review, site_domain="factcheck.example.org") == []
 
 
 def test_speaker_without_a_known_kind_falls_back_to_the_outlet(client, editor):
@@ -129,26 +130,48 @@ def test_a_speaker_phrase_is_credited_to_the_organisation_inside_it(client, edit
         text="Harbour Institute",
         label="ORG",
     )
-    pub = publish_verdict(
+    draft = publish_verdict(
         editor,
         article=article,
         needle="the city council spent $4.2 million",
         speaker=(phrase, None),
+        publish=False,
     )
-    review = json.loads(client.get(claim_url(pub.claim.pk)).content)
+    # The panel offers the organisation inside the phrase, typed by the NER.
+    options = claimant_options(draft.claim)
+    assert [(o.name, o.kind, o.eligible) for o in options] == [
+        ("The Daily Test", "Organization", True),
+        ("Harbour Institute", "Organization", True),
+    ]
+    verdict = services.verdict_save(
+        claim=draft.claim,
+        rating=draft.verdict.rating,
+        rationale="r",
+        actor=editor,
+        version=draft.verdict.version,
+        claimant=services.ClaimantChoice.parse(options[1].key),
+    )
+    services.verdict_publish(verdict=verdict, actor=editor)
+    review = json.loads(client.get(claim_url(draft.claim.pk)).content)
     assert review["itemReviewed"]["author"] == {
         "@type": "Organization",
         "name": "Harbour Institute",
     }
 
 
-def test_the_claim_statement_is_what_leaves(client, published):
-    services.claim_set_statement(
-        claim_id=published.claim.pk,
-        statement="Council road repairs cost $4.2m in 2025",
-        actor=published.editor,
-        version=None,
+def test_the_public_keeps_the_published_wording_until_a_correction(client, published):
+    editor = published.editor
+    verdict = services.verdict_save(
+        claim=published.claim,
+        rating=published.verdict.rating,
+        rationale=published.verdict.rationale,
+        actor=editor,
+        version=published.verdict.version,
+        claim_reviewed="Council road repairs cost $4.2m in 2025",
     )
+    review = json.loads(client.get(claim_url(published.claim.pk)).content)
+    assert review["claimReviewed"] == CLAIM  # a draft revision changes nothing public
+    services.verdict_publish(verdict=verdict, actor=editor, note="Shorter wording")
     review = json.loads(client.get(claim_url(published.claim.pk)).content)
     assert review["claimReviewed"] == "Council road repairs cost $4.2m in 2025"
 
@@ -162,13 +185,21 @@ def test_unpublished_verdicts_are_404_everywhere(client, editor):
     assert feed(client)["dataFeedElement"] == []
 
 
-def test_unpublishing_removes_it_from_every_surface(client, published):
+def test_withdrawing_removes_it_from_every_surface_and_leaves_a_notice(client, published):
     claim_id = published.claim.pk
+    article_url = reverse(
+        "claimreview:article_jsonld", kwargs={"article_id": published.claim.article_id}
+    )
     assert client.get(page_url(claim_id)).status_code == 200
     assert len(feed(client)["dataFeedElement"]) == 1
-    services.verdict_unpublish(verdict=published.verdict, actor=published.editor)
-    assert client.get(claim_url(claim_id)).status_code == 404
-    assert client.get(page_url(claim_id)).status_code == 404
+    services.verdict_withdraw(
+        verdict=published.verdict, actor=published.editor, reason="The audit was revised."
+    )
+    assert client.get(claim_url(claim_id)).status_code == 410
+    page = client.get(page_url(claim_id))
+    assert page.status_code == 410
+    assert "The audit was revised." in page.content.decode()
+    assert client.get(article_url).status_code == 404
     assert feed(client)["dataFeedElement"] == []
 
 
@@ -278,6 +309,21 @@ def test_hostile_text_cannot_break_out_of_the_page(client, editor):
     assert embedded["claimReviewed"] == "</script><script>alert(1)</script> <!-- said the mayor -->"
 
 
+def test_a_wording_carrying_the_verdict_is_not_published(editor):
+    body = "The Daily Test\n\nThe minister said the figures were false, the mayor said.\n"
+    article = factories.article(body=body, url="https://news.example.com/y")
+    with pytest.raises(services.ServiceError, match="rephrase"):
+        publish_verdict(
+            editor,
+            article=article,
+            needle="The minister said the figures were false",
+            label="False",
+            speaker=None,
+            evidence=False,
+        )
+    assert not Verdict.objects.filter(is_published=True).exists()
+
+
 def test_a_verdict_whose_markup_would_be_wrong_keeps_its_page_but_not_its_markup(
     client, editor, caplog
 ):
@@ -290,7 +336,9 @@ def test_a_verdict_whose_markup_would_be_wrong_keeps_its_page_but_not_its_markup
         label="False",
         speaker=None,
         evidence=False,
+        claim_reviewed="The minister disputed the figures",
     )
+    legacy_wording(pub, "The minister said the figures were false")
     assert client.get(claim_url(pub.claim.pk)).status_code == 404
     response = client.get(page_url(pub.claim.pk))
     assert response.status_code == 200
@@ -319,31 +367,39 @@ def test_records_cost_a_fixed_number_of_queries(editor, django_assert_max_num_qu
         assert len(list(iter_review_records(chunk_size=3))) == 6
 
 
-def test_speakers_land_on_their_own_claims_across_chunks(editor):
+def test_claimants_land_on_their_own_claims_across_chunks(editor):
     publish_verdict(editor, speaker=("the mayor", "PERSON"))
     publish_verdict(editor, speaker=None)
     publish_verdict(editor, speaker=("the mayor", None))
     publish_verdict(editor, speaker=("the mayor", "ORG"))
-    expected = [
-        ("the mayor", "Person"),
-        (None, None),
-        ("the mayor", None),
-        ("the mayor", "Organization"),
-    ]
+    publish_verdict(editor, speaker=("the mayor", "PERSON"), claimant_is_speaker=False)
+    outlet = ("The Daily Test", "Organization")
+    expected = [("the mayor", "Person"), outlet, outlet, ("the mayor", "Organization"), outlet]
     for size in (1, 2, 3, 100):
         got = [(r.speaker_name, r.speaker_type) for r in iter_review_records(chunk_size=size)]
         assert got == expected, size
 
 
-def test_date_modified_only_after_a_real_edit(client, published):
+def test_date_modified_comes_with_a_published_correction(client, published):
     review = json.loads(client.get(claim_url(published.claim.pk)).content)
     assert "dateModified" not in review  # publishing itself is not a modification
-    later = published.verdict.published_at + timedelta(days=2)
-    Verdict.objects.filter(pk=published.verdict.pk).update(updated_at=later)
+    editor, verdict = published.editor, published.verdict
+    verdict = services.verdict_save(
+        claim=published.claim,
+        rating=rating("False"),
+        rationale=verdict.rationale,
+        actor=editor,
+        version=verdict.version,
+    )
+    assert "dateModified" not in json.loads(client.get(claim_url(published.claim.pk)).content)
+    verdict = services.verdict_publish(verdict=verdict, actor=editor, note="Rated False now")
     review = json.loads(client.get(claim_url(published.claim.pk)).content)
-    assert review["dateModified"] == later.isoformat()
+    corrected = verdict.published_revision.published_at
+    assert review["dateModified"] == corrected.isoformat()
+    assert review["datePublished"] == published.verdict.published_at.isoformat()
+    assert review["reviewRating"]["alternateName"] == "False"
     item = feed(client)["dataFeedElement"][0]
-    assert item["dateModified"] == later.isoformat()
+    assert item["dateModified"] == corrected.isoformat()
 
 
 def test_dates_are_given_in_the_desks_time_zone(client, published, settings):

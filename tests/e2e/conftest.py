@@ -45,6 +45,8 @@ def migration_data(transactional_db) -> None:
 
     migration = importlib.import_module("annotations.migrations.0002_default_scale_and_roles")
     migration.create(apps, None)
+    roles = importlib.import_module("annotations.migrations.0004_publishing_chain")
+    roles.grant_role_permissions(apps, None)
     if not hasattr(connection, "_test_serialized_contents"):
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 

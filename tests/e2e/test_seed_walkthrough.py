@@ -13,6 +13,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from annotations.models import Article, AuditEvent, Claim, ReviewState
@@ -53,7 +54,8 @@ def test_new_reviewer_takes_the_seed_article_to_a_full_set_of_verdicts(
     open_page, live_server, shots
 ):
     started = time.monotonic()
-    call_command("load_demo")
+    with override_settings(DEBUG=True):  # load_demo refuses in production
+        call_command("load_demo")
     article = Article.objects.get()
     newcomer = factories.user("nina", role="reviewer")
 
@@ -138,16 +140,18 @@ def test_new_reviewer_takes_the_seed_article_to_a_full_set_of_verdicts(
     expect(header.get_by_role("status")).to_contain_text("Review complete")
     expect(header.locator("#review-counts")).to_contain_text("0 pending")
     article.refresh_from_db()
-    # A verdict on it is public already (load_demo publishes one): review completion is
-    # recorded, and the article stays published rather than stepping back to "reviewed".
-    assert article.status == Article.Status.PUBLISHED
-    expect(header.locator(".badge.status-published")).to_have_text("Published")
+    # One verdict is public (load_demo's); the newcomer's are drafts no editor has seen: the
+    # review is complete, the article is "Reviewed", and publication is counted apart.
+    assert article.status == Article.Status.REVIEWED
+    expect(header.locator(".badge.status-reviewed")).to_have_text("Reviewed")
     assert AuditEvent.objects.filter(verb="article.reviewed", target_id=article.pk).exists()
     shots(page, "marked-reviewed")
 
     page.get_by_role("link", name="Queue").first.click()
     row = page.locator(f"#article-row-{article.pk}")
-    expect(row).to_contain_text("Published")
+    expect(row).to_contain_text("Reviewed")
+    total = Claim.objects.filter(article=article).count()
+    expect(row.locator(".publication")).to_have_text(f"1 of {total} published · 0 pending")
     expect(row.locator("td.num").nth(1)).to_have_text("0")
     shots(page, "queue-after")
     assert page.js_errors == []

@@ -120,7 +120,8 @@ def test_describe_as_keeps_the_as_phrase(nlp):
 @pytest.mark.model
 def test_emphasized_with_nominal_content(nlp):
     a = only(nlp, "European leaders have emphasized unity against the new tariffs.")
-    assert triple(a) == ("European leaders", "emphasized", "unity against the new tariffs")
+    # the cue keeps the auxiliary standing before its verb
+    assert triple(a) == ("European leaders", "have emphasized", "unity against the new tariffs")
 
 
 @pytest.mark.model
@@ -222,25 +223,28 @@ def test_inverted_speech_said_then_speaker(nlp):
 @pytest.mark.model
 def test_quote_with_speaker_after(nlp):
     a = only(nlp, '"We will not close the school," the principal said.')
-    assert triple(a) == ("the principal", "said", "We will not close the school")
+    # direct speech keeps its quotation marks and the comma inside them
+    assert triple(a) == ("the principal", "said", '"We will not close the school,"')
+    assert a.kind == "quote"
     assert a.direct is True
 
 
 @pytest.mark.model
 def test_quote_with_speaker_before_and_curly_quotes(nlp):
     a = only(nlp, "The principal said, \u201cWe will not close the school.\u201d")
-    assert triple(a) == ("The principal", "said", "We will not close the school")
+    assert triple(a) == ("The principal", "said", "\u201cWe will not close the school.\u201d")
     assert a.direct is True
 
 
 @pytest.mark.model
-def test_split_quote_gives_one_attribution_per_part(nlp):
-    found = attributions(nlp, '"We restored every frame," he said, "and the lighting is new."')
-    assert [triple(a) for a in found] == [
-        ("he", "said", "We restored every frame"),
-        ("he", "said", "and the lighting is new"),
+def test_split_quote_is_one_attribution_with_two_parts(nlp):
+    a = only(nlp, '"We restored every frame," he said, "and the lighting is new."')
+    assert triple(a) == ("he", "said", '"We restored every frame,"')
+    assert [p.text for p in a.content_parts] == [
+        '"We restored every frame,"',
+        '"and the lighting is new."',
     ]
-    assert all(a.direct for a in found)
+    assert a.direct
 
 
 @pytest.mark.model
@@ -248,7 +252,7 @@ def test_colon_quote_with_cue_tagged_as_noun(nlp):
     doc = nlp('Citing the audit, the Harbour Daily newspaper states bluntly: "The port is losing."')
     assert next(t for t in doc if t.text == "states").pos_ != "VERB"  # the case being covered
     a = extract_attributions(doc)[0]
-    assert triple(a) == ("the Harbour Daily newspaper", "states", "The port is losing")
+    assert triple(a) == ("the Harbour Daily newspaper", "states", '"The port is losing."')
     assert a.direct is True
 
 
@@ -258,7 +262,7 @@ def test_participial_cue_borrows_the_speaker_of_the_main_verb(nlp):
         nlp,
         'Anna Berg, a member of the council, commented on the vote, stating, "This is a mistake."',
     )
-    assert triple(a) == ("Anna Berg, a member of the council", "stating", "This is a mistake")
+    assert triple(a) == ("Anna Berg, a member of the council", "stating", '"This is a mistake."')
     assert a.direct is True
 
 
@@ -268,13 +272,13 @@ def test_participial_cue_borrows_the_speaker_of_the_main_verb(nlp):
 @pytest.mark.model
 def test_passive_by_agent_makes_the_agent_the_speaker(nlp):
     a = only(nlp, "This view is echoed by several economists who study the region.")
-    assert triple(a) == ("several economists who study the region", "echoed", "This view")
+    assert triple(a) == ("several economists who study the region", "is echoed", "This view")
 
 
 @pytest.mark.model
 def test_agentless_passive_report_is_speakerless_and_hedged(nlp):
     a = only(nlp, "It is believed that the memo was leaked by a councillor.")
-    assert triple(a) == (None, "believed", "that the memo was leaked by a councillor")
+    assert triple(a) == (None, "is believed", "that the memo was leaked by a councillor")
     assert a.hedged is True
 
 
@@ -286,10 +290,10 @@ def test_reportedly_on_a_reporting_verb_marks_it_hedged(nlp):
 
 
 @pytest.mark.model
-def test_allegedly_alone_is_a_speakerless_hedged_report(nlp):
-    a = only(nlp, "However, the mayor was allegedly paid twice for the same trip.")
-    assert triple(a) == (None, "allegedly", "the mayor was allegedly paid twice for the same trip")
-    assert a.hedged is True
+def test_a_hedge_alone_is_no_report(nlp):
+    # nobody is named as saying anything: "allegedly" hedges the writer's own sentence
+    assert attributions(nlp, "However, the mayor was allegedly paid twice for the same trip.") == []
+    assert attributions(nlp, "The minister is reportedly furious about the leak.") == []
 
 
 # --------------------------------------------------------------------------- false positives
@@ -452,7 +456,7 @@ def _gold_case() -> dict[str, Any]:
 
 
 def _matches(gold: dict[str, Any], a: Attribution) -> bool:
-    """The gold_eval criterion: cue exact, speaker covers the gold head, content Dice >= 0.5."""
+    """The gold_eval criterion (cue exact here), speaker covers the gold head, content Dice."""
     if (a.cue.start, a.cue.end) != (gold["cue"]["start"], gold["cue"]["end"]):
         return False
     if gold["speaker"] is None or a.speaker is None:

@@ -53,3 +53,6 @@ class Command(BaseCommand):
             f"Imported article #{article.pk}: {article.title} "
             f"({article.sources.count()} source(s)), status {article.status}"
         )
+        if not options["no_queue"]:
+            notice = services.run_notice(article)
+            self.stdout.write(notice[0].upper() + notice[1:])

@@ -11,7 +11,21 @@ from spacy.tokens import Doc
 
 from annotations.nlp.attributions.rules import run_rules
 from annotations.nlp.attributions.speakers import resolve_speakers
+from annotations.nlp.attributions.state import Draft
+from annotations.nlp.lexicon import EVIDENCE_SOURCES, INTENTION_LEMMAS
 from annotations.nlp.types import Attribution, Entity, Span
+
+
+def report_kind(draft: Draft) -> str:
+    """quote (direct speech), intention (a commitment: "vowed to", "plans to"), evidence (data or
+    research as the source: "figures show", "according to the survey"), else paraphrase."""
+    if draft.direct:
+        return "quote"
+    if draft.cue_lemma in INTENTION_LEMMAS:
+        return "intention"
+    if draft.speaker_head in EVIDENCE_SOURCES:
+        return "evidence"
+    return "paraphrase"
 
 
 def extract_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
@@ -23,6 +37,12 @@ def extract_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
     if not doc.has_annotation("DEP"):
         return []  # every rule reads the parse; a blank pipeline has none
     text = doc.text
+
+    def span(extent: tuple[int, int] | None) -> Span | None:
+        if extent is None:
+            return None
+        return Span(extent[0] + base, extent[1] + base, text[extent[0] : extent[1]])
+
     out: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     for d in run_rules(doc):
@@ -30,15 +50,11 @@ def extract_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
         if key in seen:
             continue
         seen.add(key)
-        speaker = (
-            Span(d.speaker[0] + base, d.speaker[1] + base, text[d.speaker[0] : d.speaker[1]])
-            if d.speaker
-            else None
-        )
+        antecedent = span(d.antecedent)
         out.append(
             Attribution(
                 id="a?",
-                speaker=speaker,
+                speaker=span(d.speaker),
                 cue=Span(d.cue[0] + base, d.cue[1] + base, text[d.cue[0] : d.cue[1]]),
                 content=Span(
                     d.content[0] + base, d.content[1] + base, text[d.content[0] : d.content[1]]
@@ -46,6 +62,9 @@ def extract_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
                 direct=d.direct,
                 claim_id=None,
                 hedged=d.hedged,
+                kind=report_kind(d),
+                speaker_antecedent=antecedent,
+                content_parts=tuple(s for s in map(span, d.parts) if s is not None),
             )
         )
     return out

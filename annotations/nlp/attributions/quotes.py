@@ -59,13 +59,12 @@ def quote_at(quotes: Sequence[Quote], pos: int) -> Quote | None:
 
 
 def quote_content(text: str, quote: Quote) -> tuple[int, int] | None:
-    """Inner span of a quote, trimmed of the comma/full stop that belongs to the sentence."""
+    """The content span of direct speech: the quotation with its marks and whatever punctuation
+    stands inside them (news style puts the sentence's comma there), None when it is empty."""
     start, end = quote.inner
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:"):
-        end -= 1
-    return (start, end) if end > start else None
+    if not text[start:end].strip(" ,.;:"):
+        return None
+    return quote.open, quote.close + 1
 
 
 def mostly_quoted(span: tuple[int, int], quotes: Sequence[Quote]) -> Quote | None:

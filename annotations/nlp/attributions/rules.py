@@ -3,47 +3,57 @@
 Rules, in the order they claim a cue (a cue token is used once):
 
 1. "according to X" — speaker is X's noun phrase, content is the rest of the clause.
-2. Reporting verbs from a lexicon (say, state, tell, conclude, …) with a subject (own, or borrowed
-   from the governing verb for participles and coordinated verbs: "…, adding that …") and content
-   from the parse: a clausal complement, a quote, or for a few verbs a nominal object
-   ("describes a relationship …") — nominal content needs an explicit, plausible source as
-   subject, which is what keeps "…, revealing deep cracks" out.
-3. "raise concerns/questions/fears that/about …" — the cue is the verb plus the noun.
-4. Passive with a by-agent ("This view is echoed by European officials"); agentless passive with
+2. Idiomatic report phrases ("made it clear that", "went on to say that"; ``frames``).
+3. Report verbs from the lexicon (say, tell, conclude; vow, plan, pledge; show, indicate; order,
+   rule; ask; endorse, dispute, call …) with a subject (own, or borrowed from the governing verb
+   for trailing participles and coordinated verbs: "…, adding that …") and content from the
+   parse: a clausal complement, an infinitive one for commitments, requests and orders ("vowed
+   to fight", "ordered the city to release"), a quote, "called X Y" / "called for X", or for some
+   verbs a nominal object ("describes a relationship …", "endorsed Ferreira") — nominal content
+   needs an explicit, plausible source as subject, and data or research for "show"/"find"
+   ("Polls show a tight race", but not "The company showed a profit").
+4. "raise concerns/questions/fears that/about …" — the cue is the verb plus the noun.
+5. Passive with a by-agent ("This view is echoed by European officials"); agentless passive with
    a complement ("X is said to …", "It is believed that …") gives a speakerless, hedged report.
-5. Colon reports ("X states bluntly: \"…\"") read from the surface, because the tagger often
-   makes the cue a noun there.
-6. Quote adjacency: a quote right before or after a cue with a speaker ("\"…,\" she said",
-   split quotes), and unquoted inverted speech ("…, said the minister").
-7. Hedge adverbs ("reportedly", "allegedly") mark the report they modify as hedged; standing alone
-   they make a speakerless report whose cue is the adverb itself.
+6. Colon reports: "X states bluntly: \"…\"" and a name before a colon ("Gillian Marsh, The
+   Northern Ledger: \"…\"", ``frames``), read from the surface.
+7. Headlines ("Paper backs candidate", "…, study suggests"; ``frames``).
+8. Quote adjacency: a quote right before or after a cue with a speaker ("\"…,\" she said"),
+   unquoted inverted speech ("…, said the minister"), and a quote continued after the cue or in
+   the next sentence, which becomes another part of the same attribution.
+9. Hedge adverbs ("reportedly", "allegedly") mark the report they modify as hedged; standing
+   alone they are no report (no source speaks).
 
-Adjectival participles ("reported value"), reduced relatives without an agent ("aid, estimated to
-be worth …") and reporting verbs without content ("once the war concludes") are not reports.
+Finally a report inside another report's content is part of that content, not an attribution of
+its own. Adjectival participles ("reported value"), reduced relatives without an agent ("aid,
+estimated to be worth …") and reporting verbs without content ("once the war concludes") are not
+reports.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from annotations.nlp.attributions import frames
 from annotations.nlp.attributions.quotes import (
-    QUOTE_CHARS,
-    Quote,
-    find_quotes,
-    mostly_quoted,
-    quote_at,
     quote_content,
 )
-from annotations.nlp.attributions.speakers import plausible_source, research_like, speaker_for
+from annotations.nlp.attributions.speakers import (
+    plausible_source,
+    relative_antecedent,
+    research_like,
+    speaker_for,
+)
+from annotations.nlp.attributions.state import Draft, Extraction, is_hedged
 from annotations.nlp.attributions.syntax import (
     CLAUSAL_DEPS,
     char_range,
-    clause_content,
     clause_head,
+    closes_sentence,
     longest_run,
     misattached_that_clause,
     noun_phrase,
@@ -53,125 +63,21 @@ from annotations.nlp.attributions.syntax import (
     valid_ccomp,
 )
 from annotations.nlp.lexicon import (
+    AGENTLESS_REPORT_LEMMAS,
+    CALL_PREPOSITIONS,
     CONCERN_NOUNS,
     CONCERN_VERBS,
     HEDGE_ADVERBS,
+    INTENTION_LEMMAS,
     NOMINAL_CONTENT_LEMMAS,
     PREP_CONTENT,
+    REPORT_PARTICLES,
     REPORTING_FORMS,
     REPORTING_LEMMAS,
     RESEARCH_NOMINAL_LEMMAS,
+    STANCE_LEMMAS,
     XCOMP_CONTENT_LEMMAS,
 )
-
-# --------------------------------------------------------------------------- working state
-
-
-@dataclass
-class Draft:
-    """An attribution in doc character offsets, before it becomes a frozen record."""
-
-    speaker: tuple[int, int] | None
-    cue: tuple[int, int]
-    content: tuple[int, int]
-    direct: bool
-    hedged: bool = False
-    cue_index: int = -1
-    tail: int = -1  # end of the speaker/cue stretch, where a continuing quote may start
-
-
-def _is_hedged(token: Token) -> bool:
-    return any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in token.children)
-
-
-class Extraction:
-    """One line's parse, its quotes, the drafts found so far and the cue tokens they used."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.text = doc.text
-        self.quotes = find_quotes(doc.text)
-        self.drafts: list[Draft] = []
-        self.used: set[int] = set()
-
-    def in_quote(self, token: Token) -> bool:
-        return quote_at(self.quotes, token.idx) is not None
-
-    def add(
-        self,
-        speaker: Sequence[Token] | None,
-        cue: Sequence[Token],
-        content: tuple[int, int] | None,
-        direct: bool,
-        hedged: bool,
-    ) -> bool:
-        """Record a report; False (and nothing used up) when there is no content."""
-        if content is None or content[1] <= content[0]:
-            return False
-        for tok in cue:
-            self.used.add(tok.i)
-        cue_span = char_range(cue)
-        stretch_end = max(cue_span[1], char_range(speaker)[1]) if speaker else cue_span[1]
-        self.drafts.append(
-            Draft(
-                speaker=char_range(speaker) if speaker else None,
-                cue=cue_span,
-                content=content,
-                direct=direct,
-                hedged=hedged,
-                cue_index=cue[0].i,
-                tail=self.clause_end(cue[-1], stretch_end),
-            )
-        )
-        return True
-
-    def add_tokens(
-        self,
-        speaker: Sequence[Token] | None,
-        cue: Sequence[Token],
-        tokens: Sequence[Token],
-        hedged: bool,
-    ) -> bool:
-        """Record a report whose content is ``tokens`` (the whole quote if they are quoted)."""
-        found = self.content_from_tokens(tokens)
-        return found is not None and self.add(speaker, cue, found[0], found[1], hedged)
-
-    def content_from_tokens(self, tokens: Sequence[Token]) -> tuple[tuple[int, int], bool] | None:
-        """Char span of content tokens, swapped for the whole quote when they are direct speech."""
-        if not tokens:
-            return None
-        span = char_range(tokens)
-        quote = mostly_quoted(span, self.quotes)
-        if quote is not None:
-            inner = quote_content(self.text, quote)
-            if inner is not None:
-                return inner, True
-        return span, False
-
-    def adjacent_quote(self, start: int, end: int) -> tuple[Quote | None, Quote | None]:
-        """Quotes that touch [start, end) with only punctuation/space in between."""
-        before = after = None
-        for q in self.quotes:
-            gap = self.text[q.close + 1 : start]
-            if q.close < start and re.fullmatch(r"[\s,.:;]*", gap):
-                before = q
-            gap = self.text[end : q.open]
-            if q.open >= end and re.fullmatch(r"[\s,:;]*", gap):
-                after = after or q
-        return before, after
-
-    def clause_end(self, cue: Token, tail: int) -> int:
-        """End of the speaker/cue stretch: the cue, its speaker and trailing modifiers such as
-        "in her research", up to the next punctuation mark."""
-        end = tail
-        for tok in self.doc[cue.i + 1 :]:
-            if tok.idx < tail:
-                continue
-            if tok.is_punct or quote_at(self.quotes, tok.idx) or tok.text in QUOTE_CHARS:
-                break
-            end = tok.idx + len(tok.text)
-        return end
-
 
 # --------------------------------------------------------------------------- rule 1: according to
 
@@ -211,7 +117,7 @@ def according_to(ex: Extraction) -> None:
             )
         else:
             content_toks = trim(before or after)
-        ex.add_tokens(speaker, [tok, to], content_toks, _is_hedged(head))
+        ex.add_tokens(speaker, [tok, to], content_toks, is_hedged(head))
 
 
 def _with_describing_participle(doc: Doc, speaker: list[Token]) -> list[Token]:
@@ -243,7 +149,10 @@ def reporting_verbs(ex: Extraction) -> None:
         if lemma not in REPORTING_LEMMAS:
             continue
         particle = next((c for c in tok.children if c.dep_ == "prt"), None)
-        if lemma == "point" and (particle is None or particle.lower_ != "out"):
+        if (lemma == "point" and particle is None) or (
+            particle is not None and (lemma, particle.lower_) not in REPORT_PARTICLES
+        ):
+            # "pointed out" reports, "showed up" and "called off" do not
             continue
         if tok.dep_ not in CLAUSAL_DEPS:
             # adjectival uses ("reported value") never report; reduced relatives ("aid,
@@ -274,17 +183,24 @@ def _active(ex: Extraction, verb: Token, lemma: str) -> None:
         return
     particle = next((c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1), None)
     cue = list(ex.doc[verb.i : particle.i + 1]) if particle is not None else [verb]
-    report = _Report(verb, lemma, speaker, own, cue, _is_hedged(verb))
+    report = _Report(verb, lemma, speaker, own, cue, is_hedged(verb))
+    if closes_sentence(verb) and _inverted_without_quotes(ex, verb, speaker, report.hedged):
+        return
     for find_content in _ACTIVE_CONTENT:
         if find_content(ex, report):
             return
-    _inverted_without_quotes(ex, verb, speaker, report.hedged)
+    if not relative_antecedent(speaker):  # "…, who maintain bases in …" inverts nothing
+        _inverted_without_quotes(ex, verb, speaker, report.hedged)
 
 
 def _from_complement(ex: Extraction, r: _Report) -> bool:
     """A clausal complement ("said that …"), or for a few verbs an infinitive one."""
     comps = [
-        c for c in r.verb.children if c.dep_ in {"ccomp", "parataxis"} and valid_ccomp(c, ex.quotes)
+        c
+        for c in r.verb.children
+        if c.dep_ in {"ccomp", "parataxis"}
+        and valid_ccomp(c, ex.quotes)
+        and not closes_sentence(c)  # "… found that X, the ministry said": the ministry's
     ]
     if r.lemma in XCOMP_CONTENT_LEMMAS:
         comps += [c for c in r.verb.children if c.dep_ == "xcomp"]
@@ -321,9 +237,53 @@ def _from_preposition(ex: Extraction, r: _Report) -> bool:
             obj = next((c for c in prep.children if c.dep_ in {"pobj", "pcomp"}), None)
             if obj is not None:
                 toks = trim(subtree_tokens(obj))
+                if not toks:
+                    continue
+                accused = next((c for c in r.verb.children if c.dep_ == "dobj"), None)
+                if r.lemma == "accuse" and accused is not None and accused.i < toks[0].i:
+                    # "accused the minister of lying": who is accused belongs to the accusation
+                    toks = list(ex.doc[accused.left_edge.i : toks[-1].i + 1])
                 if ex.add(r.speaker, r.cue, char_range(toks), False, r.hedged):
                     return True
     return False
+
+
+def _from_call(ex: Extraction, r: _Report) -> bool:
+    """ "called the levy \"a tax on success\"", "called for an inquiry", "called on X to Y"."""
+    if r.lemma != "call":
+        return False
+    for child in r.verb.rights:
+        prep = child if child.dep_ == "prep" else None
+        if prep is None and child.dep_ in {"advcl", "ccomp"}:
+            # "called for the tax to be doubled": the parser makes "for" the clause's marker
+            prep = next((m for m in child.lefts if m.dep_ == "mark" and m.lower_ == "for"), None)
+        if prep is None or prep.lower_ not in CALL_PREPOSITIONS:
+            continue
+        last = max(prep.right_edge.i, child.right_edge.i)
+        xcomp = next(
+            (c for c in r.verb.rights if c.dep_ in {"xcomp", "advcl"} and c.i > last), None
+        )
+        if prep.lower_ == "on" and xcomp is not None:
+            last = xcomp.right_edge.i  # "called on Congress | to act"
+        toks = trim([t for t in ex.doc[prep.i + 1 : last + 1]])
+        cue = [*r.cue, prep] if prep.i == r.cue[-1].i + 1 else r.cue
+        if toks and ex.add_tokens(r.speaker, cue, toks, r.hedged):
+            return True
+    obj = next((c for c in r.verb.rights if c.dep_ == "dobj"), None)
+    if obj is None:
+        return False
+    end = obj.right_edge.idx + len(obj.right_edge.text)
+    named = next(
+        (q for q in ex.quotes if q.open >= end and not ex.text[end : q.open].strip()), None
+    )
+    if named is not None:
+        # 'called the bill "reckless,"': the parser seldom makes the quoted name a complement
+        return ex.add(r.speaker, r.cue, (obj.left_edge.idx, named.close + 1), False, r.hedged)
+    name = next((c for c in r.verb.rights if c.dep_ in {"oprd", "xcomp", "ccomp", "acomp"}), None)
+    if name is None or name.i < obj.i:
+        return False  # "called the police" names nothing
+    toks = list(ex.doc[obj.left_edge.i : name.right_edge.i + 1])
+    return ex.add_tokens(r.speaker, r.cue, trim(toks), r.hedged)
 
 
 def _from_nominal_object(ex: Extraction, r: _Report) -> bool:
@@ -337,15 +297,25 @@ def _from_nominal_object(ex: Extraction, r: _Report) -> bool:
     if obj is None or obj.pos_ == "PRON":
         return False
     toks = subtree_tokens(obj)
-    # "described the plant as the largest employer": the "as" phrase is content
+    # "described the plant as the largest employer", "slams water firms over sewage spills",
+    # "threatened strikes in August": a phrase right after the object says what the stance or
+    # the commitment is about; a time ("on Monday") does not
+    end = obj.right_edge.i
     for prep in r.verb.rights:
-        if prep.dep_ == "prep" and prep.lower_ == "as" and prep.i > obj.right_edge.i:
-            toks = list(ex.doc[obj.left_edge.i : prep.right_edge.i + 1])
+        if prep.dep_ != "prep" or prep.i != end + 1 or prep.lower_ == "by":
+            continue
+        if prep.lower_ != "as" and r.lemma not in STANCE_LEMMAS | INTENTION_LEMMAS:
+            break
+        if any(t.ent_type_ in {"DATE", "TIME"} for t in prep.subtree):
+            break
+        end = prep.right_edge.i
+    toks = list(ex.doc[obj.left_edge.i : end + 1])
     return ex.add_tokens(r.speaker, r.cue, trim(toks), r.hedged)
 
 
 # Where an active report's content may be, in the order they are tried.
 _ACTIVE_CONTENT: tuple[Callable[[Extraction, _Report], bool], ...] = (
+    _from_call,
     _from_complement,
     _from_that_clause,
     _from_adjacent_quote,
@@ -372,7 +342,7 @@ def _quote_near_cue(ex: Extraction, verb: Token, speaker: Sequence[Token], hedge
 
 def _inverted_without_quotes(
     ex: Extraction, verb: Token, speaker: Sequence[Token], hedged: bool
-) -> None:
+) -> bool:
     """Unquoted reports the parser left without a complement. Inverted: "Prices will rise,
     said the minister." — content is the sentence before the comma. Parenthetical: "The
     figures, the ministry said, were preliminary." — content is the whole sentence, since a
@@ -382,7 +352,7 @@ def _inverted_without_quotes(
     last = max(verb.i, max(t.i for t in speaker))
     sent = verb.sent
     if first - 1 <= sent.start or doc[first - 1].text != ",":
-        return
+        return False
     # the stretch runs on over the cue's own modifiers ("warned on Tuesday")
     while last + 1 < sent.end and not doc[last + 1].is_punct:
         if doc[last + 1].head.i not in range(first, last + 1):
@@ -394,10 +364,10 @@ def _inverted_without_quotes(
     elif last + 1 < sent.end and doc[last + 1].text == ",":
         toks = trim(list(doc[sent.start : sent.end]))
     else:
-        return
+        return False
     if len(toks) < 3:
-        return
-    ex.add_tokens(speaker, [verb], toks, hedged)
+        return False
+    return ex.add_tokens(speaker, [verb], toks, hedged)
 
 
 def _concern(ex: Extraction, verb: Token) -> None:
@@ -427,7 +397,7 @@ def _concern(ex: Extraction, verb: Token) -> None:
     if not content_toks:
         return
     cue = list(ex.doc[verb.i : noun.i + 1])
-    ex.add(speaker, cue, char_range(content_toks), False, _is_hedged(verb))
+    ex.add(speaker, cue, char_range(content_toks), False, is_hedged(verb))
 
 
 def _passive(ex: Extraction, verb: Token) -> bool:
@@ -462,7 +432,7 @@ def _passive_with_agent(ex: Extraction, verb: Token, agent: Token) -> None:
         toks = trim([t for t in subtree_tokens(verb.head) if t.i < verb.i])
     else:
         return
-    ex.add_tokens(speaker, [verb], toks, _is_hedged(verb))
+    ex.add_tokens(speaker, [verb], toks, is_hedged(verb))
 
 
 def _agentless_passive(ex: Extraction, verb: Token) -> None:
@@ -470,6 +440,8 @@ def _agentless_passive(ex: Extraction, verb: Token) -> None:
     comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if verb.lemma_.lower() not in AGENTLESS_REPORT_LEMMAS:
+        return  # "Caruana could be found playing chess" reports nothing
     if comp is not None and subj is not None and subj.lower_ == "it":
         toks = trim(subtree_tokens(comp))
     elif xcomp is not None and subj is not None:
@@ -505,7 +477,7 @@ def colon_reports(ex: Extraction) -> None:
             toks = trim(list(doc[nxt + 1 : sent_end]))
             content = char_range(toks) if toks else None
             direct = False
-        ex.add(speaker, [tok], content, direct, _is_hedged(tok))
+        ex.add(speaker, [tok], content, direct, is_hedged(tok))
 
 
 def _colon_speaker(doc: Doc, cue: Token) -> list[Token] | None:
@@ -536,42 +508,18 @@ def _colon_speaker(doc: Doc, cue: Token) -> list[Token] | None:
     return toks
 
 
-# --------------------------------------------------------------------------- headlines
-
-
-def headline_reports(ex: Extraction) -> None:
-    """Title-case headlines ('Survey Finds Clinics Short of Nurses') tag the cue as a proper
-    noun; read them from the surface: speaker before the cue, content after."""
-    doc = ex.doc
-    words = [t for t in doc if t.is_alpha]
-    if len(words) < 4 or doc.text.rstrip().endswith((".", "?", "!", '"', "\u201d")):
-        return
-    capitalised = sum(1 for t in words if t.text[0].isupper())
-    if capitalised / len(words) < 0.6:
-        return
-    for tok in doc[1:-1]:
-        if tok.i in ex.used or tok.pos_ == "VERB":
-            continue
-        lemma = REPORTING_FORMS.get(tok.lower_)
-        if lemma is None or not tok.lower_.endswith("s") or tok.lower_ == lemma:
-            continue
-        speaker = trim(list(doc[: tok.i]))
-        content = trim(list(doc[tok.i + 1 :]))
-        if speaker and content and len(speaker) <= 6:
-            ex.add(speaker, [tok], char_range(content), False, False)
-            return
-
-
-# --------------------------------------------------------------------------- rule 6: quotes
+# --------------------------------------------------------------------------- quotes
 
 
 def continued_quotes(ex: Extraction) -> None:
-    """A quote that goes on right after the speaker/cue stretch is the same speaker's:
-    split quotes ('"Part one," she said, "part two."') and a quote continued in the next
-    sentence ('"…," Brandt said. "Not this year."'). Each part is its own attribution because
-    a content span cannot have a hole where the speaker sits."""
+    """A quote that goes on right after the speaker/cue stretch is the same speaker's: split
+    quotes ('"Part one," she said, "part two."') and a quote continued in the next sentence
+    ('"…," Brandt said. "Not this year."'). It becomes another part of the same attribution
+    (one report, one attribution), whose ``content`` stays the first part."""
     for quote in ex.quotes:
         if any(d.content[0] <= quote.open + 1 < d.content[1] + 1 for d in ex.drafts):
+            continue
+        if any(p[0] <= quote.open < p[1] for d in ex.drafts for p in d.parts):
             continue
         if any(q.contains(quote.open) for q in ex.quotes if q is not quote):
             continue
@@ -582,37 +530,54 @@ def continued_quotes(ex: Extraction) -> None:
             if not draft.direct or draft.speaker is None or draft.tail > quote.open:
                 continue
             if re.fullmatch(r"[\s,.;:]*", ex.text[draft.tail : quote.open]):
-                ex.drafts.append(replace(draft, content=inner, tail=quote.close + 1))
+                draft.parts = [*(draft.parts or [draft.content]), inner]
+                draft.tail = quote.close + 1
             break
 
 
-# --------------------------------------------------------------------------- rule 7: hedges
+# --------------------------------------------------------------------------- hedges
 
 
 def hedges(ex: Extraction) -> None:
+    """A hedge adverb marks the report it modifies (or sits in) as hedged. On its own it is no
+    report: nobody is named as saying anything."""
     for tok in ex.doc:
         if tok.lower_ not in HEDGE_ADVERBS or tok.i in ex.used:
             continue
         head = clause_head(tok.head)
-        covered = False
         for draft in ex.drafts:
             if draft.cue_index == head.i or draft.content[0] <= tok.idx < draft.content[1]:
                 draft.hedged = True
-                covered = True
-        if covered:
-            continue
-        toks = clause_content(head, drop=set())
-        if not toks:
-            continue
-        ex.add(None, [tok], char_range(toks), False, True)
+
+
+def drop_nested(drafts: list[Draft]) -> list[Draft]:
+    """Reports whose cue lies inside another report's content are part of that content ("The
+    minister said the auditors found that …" is one report, the minister's), except where the
+    parse made the outer content swallow its own cue (a parenthetical "X, the ministry said,
+    Y")."""
+    kept = []
+    for d in drafts:
+        outer = [
+            o
+            for o in drafts
+            if o is not d
+            and o.content[0] <= d.cue[0] < o.content[1]
+            and not (d.content[0] <= o.cue[0] < d.content[1])
+        ]
+        if not outer:
+            kept.append(d)
+    return kept
 
 
 # The rules in the order they claim cues.
 RULES: tuple[Callable[[Extraction], None], ...] = (
     according_to,
+    frames.idioms,
     reporting_verbs,
     colon_reports,
-    headline_reports,
+    frames.name_colon,
+    frames.headline_reports,
+    frames.trailing_reports,
     continued_quotes,
     hedges,
 )
@@ -623,5 +588,6 @@ def run_rules(doc: Doc) -> list[Draft]:
     ex = Extraction(doc)
     for rule in RULES:
         rule(ex)
-    ex.drafts.sort(key=lambda d: (d.cue[0], d.content[0]))
-    return ex.drafts
+    drafts = drop_nested(ex.drafts)
+    drafts.sort(key=lambda d: (d.cue[0], d.content[0]))
+    return drafts

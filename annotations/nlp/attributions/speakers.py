@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
 from annotations.nlp.attributions.syntax import noun_phrase, np_head, own_subject
 from annotations.nlp.lexicon import (
+    EVIDENCE_SOURCES,
+    GROUP_NOUNS,
     NAME_TITLES,
     PERSON_SUFFIXES,
     PRONOUN_SPEAKERS,
@@ -36,24 +38,38 @@ _NAME_WORD = r"[A-Z][\w\u2019'-]*\.?"
 def plausible_source(tokens: Sequence[Token]) -> bool:
     """Whether a noun phrase can be the origin of a report (people, bodies, documents)."""
     head = np_head(tokens)
-    if head.lower_ in SPEAKER_PRONOUNS:
+    if head.lower_ in SPEAKER_PRONOUNS or head.lower_ in RELATIVE_PRONOUNS:
         return True
     if head.ent_type_ in _SOURCE_ENTITY_LABELS or head.pos_ == "PROPN":
         return True
     lemma = head.lemma_.lower()
-    if lemma in SOURCE_NOUNS or head.lower_.rstrip("s") in SOURCE_NOUNS:
+    nouns = SOURCE_NOUNS | GROUP_NOUNS | EVIDENCE_SOURCES
+    if lemma in nouns or head.lower_.rstrip("s") in nouns:
         return True
     if head.pos_ == "NOUN" and lemma.endswith(PERSON_SUFFIXES):
         return True
+    if head.tag_ == "NNS" and lemma.endswith(("er", "or")):
+        return True  # people in the plural: "hauliers", "lenders", "pollsters", "investors"
+    # "Her colleague, Senator Dev Patel": a named apposition makes any head a person;
     # "NATO's secretary-general and European leaders": any conjunct may qualify
-    return any(c.dep_ == "conj" and c.lemma_.lower() in SOURCE_NOUNS for c in head.children)
+    return any(
+        c.dep_ == "appos"
+        and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON")
+        or c.dep_ == "conj"
+        and c.lemma_.lower() in SOURCE_NOUNS
+        for c in head.children
+    )
 
 
 def research_like(tokens: Sequence[Token]) -> bool:
-    """Whether a noun phrase is research whose "found"/"revealed" + noun is a report."""
+    """Whether a noun phrase is research or data whose "found"/"showed" + noun is a report."""
     head = np_head(tokens)
     lemma = head.lemma_.lower()
-    return lemma in RESEARCH_SOURCES or lemma.endswith(RESEARCHER_SUFFIXES)
+    return (
+        lemma in RESEARCH_SOURCES
+        or lemma in EVIDENCE_SOURCES
+        or lemma.endswith(RESEARCHER_SUFFIXES)
+    )
 
 
 def borrowed_subject(verb: Token) -> Token | None:
@@ -65,7 +81,11 @@ def borrowed_subject(verb: Token) -> Token | None:
     for _ in range(4):
         if current.dep_ not in {"conj", "advcl", "xcomp", "ccomp"} or current.head is current:
             return None
-        if current.dep_ == "advcl" and current.tag_ not in {"VBG", "VBN"}:
+        if current.dep_ == "advcl" and (
+            current.tag_ not in {"VBG", "VBN"} or current.i < current.head.i
+        ):
+            # only a trailing participle ("…, adding that …") shares the subject: a fronted one
+            # ("Asked whether …, the minister said …") is somebody else's act
             return None
         if current.dep_ == "ccomp" and current is verb:
             return None  # a complement's subject is its own business, not the speaker
@@ -80,18 +100,44 @@ def speaker_for(verb: Token) -> tuple[list[Token] | None, bool]:
     """Speaker tokens of a reporting verb and whether the subject is the verb's own (not
     borrowed): only an own subject may report through a nominal object."""
     subj = own_subject(verb)
-    own = subj is not None
-    if subj is None:
-        subj = borrowed_subject(verb)
-    if subj is None:
-        return None, False
-    if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-        # "the ministry, which described …": the antecedent is the speaker
-        antecedent = verb.head
-        return noun_phrase(
-            antecedent, exclude=set(range(verb.left_edge.i, verb.right_edge.i + 1))
-        ), own
-    return noun_phrase(subj), own
+    if subj is not None:
+        return _whole_subject(verb, subj), True
+    subj = borrowed_subject(verb)
+    if subj is not None:
+        return noun_phrase(subj), False
+    nominal = _subject_left_as_modifier(verb)
+    return (nominal, True) if nominal else (None, False)
+
+
+def _whole_subject(verb: Token, subj: Token) -> list[Token]:
+    """The subject's noun phrase, joined with a second subject the parser split off a name
+    ("Workers' council chair | Otto Lenz vowed …": two nsubj side by side)."""
+    phrase = noun_phrase(subj)
+    for other in verb.children:
+        if other.dep_ == "nsubj" and other.i > subj.i and other.left_edge.i == phrase[-1].i + 1:
+            phrase = phrase + noun_phrase(other)
+    return phrase
+
+
+def _subject_left_as_modifier(verb: Token) -> list[Token]:
+    """A subject the parser hung on the verb as a modifier in a headline ("Health agency data
+    show …": "data" a compound of "show"): the nouns right before the verb."""
+    if verb.pos_ != "VERB" or verb.i == 0:
+        return []
+    mods = [c for c in verb.lefts if c.dep_ in {"compound", "npadvmod", "nmod", "dep"}]
+    if not mods or mods[-1].i != verb.i - 1 or mods[-1].pos_ not in {"NOUN", "PROPN"}:
+        return []
+    return list(verb.doc[mods[0].left_edge.i : verb.i])
+
+
+def relative_antecedent(speaker: Sequence[Token]) -> list[Token] | None:
+    """The noun phrase a relative-pronoun speaker stands for ("the ministry, which said …")."""
+    if len(speaker) != 1 or speaker[0].lower_ not in RELATIVE_PRONOUNS:
+        return None
+    verb = speaker[0].head
+    if verb.dep_ != "relcl" or verb.head is verb:
+        return None
+    return noun_phrase(verb.head, exclude=set(range(verb.left_edge.i, verb.right_edge.i + 1)))
 
 
 # --------------------------------------------------------------------------- across the text
@@ -122,70 +168,115 @@ def _person_name_in(span: Span, entities: Sequence[Entity]) -> str | None:
     return strip_titles(run[-1]) if run else None
 
 
-def _fuller_mention(surname: str, before: int, text: str, entities: Sequence[Entity]) -> str | None:
+def _fuller_mention(
+    surname: str, before: int, text: str, entities: Sequence[Entity]
+) -> Span | None:
     """Nearest earlier multi-word mention ending in ``surname`` ("Elena Guseynova")."""
     pattern = re.compile(rf"\b{re.escape(surname)}$")
     candidates = [
         e for e in entities if e.end <= before and " " in e.text and pattern.search(e.text)
     ]
     if candidates:
-        return strip_titles(max(candidates, key=lambda e: e.end).text)
+        e = max(candidates, key=lambda e: e.end)
+        return Span(e.start, e.end, e.text)
     matches = list(
         re.finditer(rf"((?:{_NAME_WORD}\s+){{1,4}}){re.escape(surname)}\b", text[:before])
     )
     if matches:
-        return strip_titles(matches[-1].group(0))
+        m = matches[-1]
+        return Span(m.start(), m.end(), m.group(0))
     return None
 
 
-# earlier speakers in text order: (position, person name or None, whole phrase)
-_Mention = tuple[int, str | None, str]
+@dataclass(frozen=True)
+class _Mention:
+    """An earlier speaker: where it stands, the person named in it (if any), the whole phrase."""
+
+    span: Span
+    name: str | None
+    whole: str
+
+
+_Resolution = tuple[str, Span | None]  # the name, and the mention it comes from
 
 
 def _resolve_one(
     speaker: Span, text: str, entities: Sequence[Entity], named: Sequence[_Mention]
-) -> str | None:
+) -> _Resolution | None:
     """The fuller name a pronoun or bare-surname speaker stands for, else None."""
     word = speaker.text.strip()
     low = word.lower()
+    earlier = [m for m in reversed(named) if m.span.start < speaker.start]
     if low in {"he", "she"}:
-        name = next((p for pos, p, _ in reversed(named) if p and pos < speaker.start), None)
-        if name is None:
-            people = [e for e in entities if e.label == "PERSON" and e.end <= speaker.start]
-            name = strip_titles(people[-1].text) if people else None
-        return name
+        person = next((m for m in earlier if m.name), None)
+        if person is not None and person.name:
+            return person.name, person.span
+        people = [e for e in entities if e.label == "PERSON" and e.end <= speaker.start]
+        if people:
+            return strip_titles(people[-1].text), Span(
+                people[-1].start, people[-1].end, people[-1].text
+            )
+        return None
     if low == "they":
         # a plural speaker is a group or body: the whole earlier phrase, not a name in it
-        return next((whole for pos, _, whole in reversed(named) if pos < speaker.start), None)
+        return (earlier[0].whole, earlier[0].span) if earlier else None
+    if low == "it":
+        # a body that spoke before ("The European Commission said … It said …")
+        body = next((m for m in earlier if m.name is None), None)
+        return (body.whole, body.span) if body else None
     if re.fullmatch(_NAME_WORD, word) and word[0].isupper():
-        return _fuller_mention(word, speaker.start, text, entities)
+        mention = _fuller_mention(word, speaker.start, text, entities)
+        return (strip_titles(mention.text), mention) if mention else None
     return None
+
+
+def _antecedent_name(antecedent: Span, entities: Sequence[Entity]) -> str:
+    """What a relative pronoun stands for: the person named in its antecedent ("state Senator
+    Paula Grimes" -> "Paula Grimes"), else the antecedent as written ("The union")."""
+    people = [
+        e
+        for e in entities
+        if e.label == "PERSON"
+        and antecedent.start <= e.start
+        and e.end <= antecedent.end
+        and " " in e.text
+    ]
+    return strip_titles(people[-1].text) if people else antecedent.text.strip()
 
 
 def resolve_speakers(
     attributions: list[Attribution], text: str, entities: list[Entity]
 ) -> list[Attribution]:
-    """Link pronoun and bare-surname speakers to the fuller earlier mention.
+    """Link pronoun, relative-pronoun and bare-surname speakers to the fuller mention.
 
-    The speaker span stays a true slice of the text; the link goes into ``speaker_resolved``.
-    "he"/"she" take the nearest earlier named person who spoke (else the nearest PERSON entity),
-    "they" the nearest earlier non-pronoun speaker; a one-word capitalised speaker takes the
-    nearest earlier multi-word name ending in it. Anything else is left unresolved.
+    The speaker span stays a true slice of the text (the surface "she", "who"); the link goes
+    into ``speaker_resolved`` (a name) and ``speaker_antecedent`` (the mention's span).
+    "who"/"which" take their antecedent (found in the parse); "he"/"she" the nearest earlier
+    named person who spoke (else the nearest PERSON entity); "they" the nearest earlier speaker;
+    "it" the nearest earlier speaker that names no person (a body); a one-word capitalised
+    speaker the nearest earlier multi-word name ending in it. Anything else stays unresolved.
     """
     ordered = sorted(attributions, key=lambda a: a.speaker.start if a.speaker else a.cue.start)
-    resolved: dict[int, str] = {}
+    resolved: dict[int, _Resolution] = {}
     named: list[_Mention] = []
     for attr in ordered:
         sp = attr.speaker
         if sp is None:
             continue
-        name = _resolve_one(sp, text, entities, named)
-        if name is not None:
-            resolved[id(attr)] = name
-            named.append((sp.start, name, name))
+        found: _Resolution | None
+        if attr.speaker_antecedent is not None:
+            found = _antecedent_name(attr.speaker_antecedent, entities), attr.speaker_antecedent
+        else:
+            found = _resolve_one(sp, text, entities, named)
+        if found is not None:
+            resolved[id(attr)] = found
+            is_person = found[0] if _person_name_in(found[1] or sp, entities) else None
+            named.append(_Mention(sp, is_person, found[0]))
         elif sp.text.strip().lower() not in PRONOUN_SPEAKERS:
-            named.append((sp.start, _person_name_in(sp, entities), sp.text.strip()))
+            named.append(_Mention(sp, _person_name_in(sp, entities), sp.text.strip()))
     return [
-        replace(a, speaker_resolved=resolved[id(a)]) if id(a) in resolved else a
+        replace(a, speaker_resolved=resolved[id(a)][0], speaker_antecedent=resolved[id(a)][1])
+        if id(a) in resolved
+        else a
         for a in attributions
     ]

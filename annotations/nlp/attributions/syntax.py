@@ -72,13 +72,14 @@ def subtree_tokens(token: Token) -> list[Token]:
 
 def noun_phrase(head: Token, exclude: set[int] | None = None) -> list[Token]:
     """The whole noun phrase of ``head`` ("NATO Secretary General Mark Rutte", "A new study
-    published by …"), minus a non-restrictive relative clause ("…, which described …") that is
-    commentary rather than identity, and minus anything in ``exclude``."""
+    published by …", "Dr. Amara Nwosu, who heads the unit"), minus a non-restrictive relative
+    clause that is a report of its own ("the party, which has promised …": that report has its
+    own attribution, whose speaker is "which"), and minus anything in ``exclude``."""
     toks = subtree_tokens(head)
     for child in head.rights:
         if child.dep_ == "relcl" and child.left_edge.i > 0:
             before = head.doc[child.left_edge.i - 1]
-            if before.text == ",":
+            if before.text == "," and child.lemma_.lower() in REPORTING_LEMMAS:
                 toks = [t for t in toks if t.i < before.i]
                 break
     if exclude:
@@ -178,3 +179,20 @@ def valid_ccomp(comp: Token, quotes: Sequence[Quote]) -> bool:
     if has_subject(comp) or any(c.dep_ == "mark" for c in comp.children):
         return True
     return quote_at(quotes, comp.idx) is not None
+
+
+def closes_sentence(verb: Token) -> bool:
+    """A report verb that ends its sentence with its own subject after a comma ("…, the ministry
+    said on Friday."): it reports everything before the comma, whatever the parser hung where.
+    The parser often makes it the complement of the sentence's first verb instead ("Researchers
+    found that the vaccine worked, the ministry said" with "said" under "found")."""
+    subj = own_subject(verb)
+    if subj is None or verb.lemma_.lower() not in REPORTING_LEMMAS or subj.i > verb.i:
+        return False
+    first = subj.left_edge.i
+    if first == 0 or verb.doc[first - 1].text != ",":
+        return False
+    for tok in verb.doc[verb.i + 1 : verb.sent.end]:
+        if not (tok.is_punct or tok.head.i == verb.i or tok.head.head.i == verb.i):
+            return False
+    return all(c.i >= first for c in verb.children if c.dep_ in {"nsubj", "aux", "advmod"})

@@ -4,6 +4,7 @@
  * Loaded as <script type="module">, so it runs once the page is parsed, after htmx.
  */
 import { onAddSourceClick } from "./article_add.js";
+import { onClaimReviewedInput } from "./claim_reviewed.js";
 import { onFlashClick } from "./flash.js";
 import { codePoints, selectionIn } from "./offsets.js";
 import { installReview, onClaimClick, onSourceLinkClick } from "./review.js";
@@ -27,6 +28,10 @@ document.addEventListener("click", function (ev) {
   for (const handle of clickHandlers) {
     if (handle(target)) return;
   }
+});
+
+document.addEventListener("input", function (ev) {
+  onClaimReviewedInput(ev.target);
 });
 
 installSelection();
