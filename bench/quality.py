@@ -5,12 +5,13 @@
    debates) with its spread, against the rule scorer on the same parses; P/R/F1 at the UI
    threshold (each fold's own threshold, which the scorer maps to 0.5); average precision on
    Full Fact's health claims (a second domain) for the model fit on all 19 debates.
-2. Evidence retrieval on WiCE dev: hit@3 (a gold supporting sentence among the top 3) and
-   sentence recall@3; ``support`` macro-F1 over supported / partly_supported / not_supported
-   (predicted contradicted or not_found both count as not_supported). WiCE has only a dev
-   split here, so support thresholds are tuned on one half of it and reported on the other:
-   ``--wice-part tune`` is the first half of the claims sorted by id, ``--wice-part report``
-   the second half; ``first`` (the default) keeps the old "first N rows of the file" figure.
+2. WiCE dev (claim + cited page): retrieval hit@1/@3 (a gold supporting sentence among the
+   first 1/3) of the pipeline's evidence against plain BM25; support macro-F1 and accuracy
+   over supported / partially / not supported (predicted contradicted or not_found count as
+   not supported) against always answering the majority class: the shipped model on the
+   quarter held out from its training (scripts/train_support.py), on the part it was fit on,
+   and the training procedure's 5-fold cross-validation re-run in memory; and how many WiCE
+   claims labelled supported got a number or date clash (false flags).
 3. Attributions on the hand-annotated gold (scripts/gold_eval.py): P/R/F1 per split (test is
    never tuned on) for each gold file and kind (quote, paraphrase, intention, evidence), cue /
    source / content / triple under overlap and exact matching; claim flag accuracy.
@@ -18,16 +19,19 @@
 It only measures: the cross-validation, metrics and gold scoring come from scripts/ (models
 fit in memory for the folds are never saved), and nothing here writes into the app.
 
-    .venv/bin/python bench/quality.py [--wice-limit 150] [--wice-part first|tune|report]
-        [--wice-dump OUT.jsonl] [--skip-clef] [--skip-wice]
+    .venv/bin/python bench/quality.py [--wice-limit N] [--skip-clef] [--skip-wice]
+        [--skip-gold]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 import time
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 
@@ -102,96 +106,120 @@ def clef(nlp) -> None:
     )
 
 
-def _support_class(supports: list[str]) -> str:
-    if not supports:
-        return "not_supported"
-    if "contradicted" in supports:
-        return "not_supported"
-    if all(s == "supported" for s in supports):
-        return "supported"
-    if all(s == "not_found" for s in supports):
-        return "not_supported"
-    return "partially_supported"
+_PLAIN_WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-def wice_rows(part: str, limit: int) -> list[dict]:
-    """WiCE dev rows: ``first`` in file order, or the ``tune``/``report`` half by claim id."""
-    rows = [json.loads(line) for line in WICE.open(encoding="utf-8")]
-    if part != "first":
-        rows.sort(key=lambda r: r["meta"]["id"])
-        half = len(rows) // 2
-        rows = rows[:half] if part == "tune" else rows[half:]
-    return rows[:limit]
+def plain_bm25_ranking(claim: str, sentences: list[str], k1: float = 1.2, b: float = 0.75):
+    """Okapi BM25 over lower-case words minus stop words: the spike's baseline (rank_bm25
+    style), no lemmas, names or figures."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def toks(text: str) -> list[str]:
+        return [w for w in _PLAIN_WORD_RE.findall(text.lower()) if w not in STOP_WORDS]
+
+    docs = [toks(s) for s in sentences]
+    n = len(docs) or 1
+    avgdl = sum(len(d) for d in docs) / n or 1.0
+    df = Counter(w for d in docs for w in set(d))
+    query = toks(claim)
+    scores = []
+    for i, d in enumerate(docs):
+        tf = Counter(d)
+        score = 0.0
+        for w in query:
+            if tf[w]:
+                idf = math.log(1 + (n - df[w] + 0.5) / (df[w] + 0.5))
+                score += idf * tf[w] * (k1 + 1) / (tf[w] + k1 * (1 - b + b * len(d) / avgdl))
+        scores.append((score, -i))
+    return [-i for score, i in sorted(scores, reverse=True) if score > 0]
 
 
-def wice(nlp, limit: int, part: str = "first", dump: Path | None = None) -> None:
-    from annotations.nlp.evidence import Bm25Index, Passage, span_terms
-    from annotations.nlp.preannotate import preannotate
-    from annotations.nlp.quantities import extract_quantities
-    from annotations.nlp.types import SourceDoc
+def _line_of(offsets: list[int], start: int) -> int:
+    return bisect_right(offsets, start) - 1
+
+
+def wice(nlp, limit: int | None) -> None:
+    """Retrieval against plain BM25, and the shipped support model: on the held-out quarter
+    (never fit or tuned on), on the tuning part (fit on it: in-sample), and the training
+    procedure's own cross-validation re-run here (out-of-fold)."""
+    from scripts import train_support as ts
 
     if not WICE.exists():
         print(f"WiCE not found at {WICE}; skipped")
         return
-    rows = wice_rows(part, limit)
-    out = dump.open("w", encoding="utf-8") if dump else None
     t0 = time.perf_counter()
-    hits, recalls, n_gold = 0, [], 0
-    gold_cls, pred_cls = [], []
-    for row in rows:
-        sents = row["evidence"]
+    examples = ts.collect(nlp, limit, with_model=True)
+    rows = {json.loads(line)["meta"]["id"]: json.loads(line) for line in WICE.open()}
+    hits: dict[str, list[int]] = {"plain BM25": [0, 0], "pipeline": [0, 0]}
+    n_gold = 0
+    for e in examples:
+        if e.set != "wice":
+            continue
+        row = rows[e.id]
         gold = {i for group in row["supporting_sentences"] for i in group}
-        docs = list(nlp.pipe([row["claim"], *sents], batch_size=256))
-        claim_doc, sent_docs = docs[0], docs[1:]
-        passages = []
-        for i, d in enumerate(sent_docs):
-            terms = span_terms(d[:], extract_quantities(d.text, doc=d))
-            if terms:
-                passages.append(Passage("s1", i, i + 1, d.text, terms))
-        claim_terms = span_terms(claim_doc[:], extract_quantities(claim_doc.text, doc=claim_doc))
-        top = [p.start for p, _ in Bm25Index(passages).search(claim_terms, 3)]
-        if gold:
-            n_gold += 1
-            hits += bool(gold & set(top))
-            recalls.append(len(gold & set(top)) / min(3, len(gold)))
-        # support through the real pipeline, the source being the page's sentences as lines
-        result = preannotate(row["claim"], [SourceDoc("s1", "\n".join(sents))], nlp=nlp)
-        pred_cls.append(_support_class([c.support for c in result.claims]))
-        gold_cls.append(row["label"])
-        if out is not None:
-            record = {"id": row["meta"]["id"], "label": row["label"], "claims": []}
-            for c in result.claims:
-                record["claims"].append(
-                    {
-                        "support": c.support,
-                        "score": c.score,
-                        "evidence": [e.score for e in c.evidence],
-                        "flags": [f.type for f in c.flags],
-                    }
-                )
-            out.write(json.dumps(record) + "\n")
-    if out is not None:
-        out.close()
-    print(f"WiCE dev, {part} part, {len(rows)} claims ({time.perf_counter() - t0:.0f}s)")
+        if not gold:
+            continue
+        n_gold += 1
+        offsets, pos = [], 0
+        for sent in row["evidence"]:
+            offsets.append(pos)
+            pos += len(sent) + 1
+        ranked = sorted(
+            ((score, _line_of(offsets, start)) for c in e.claims for score, start in _scored(c)),
+            reverse=True,
+        )
+        pipeline = list(dict.fromkeys(line for _, line in ranked))
+        for name, order in (
+            ("plain BM25", plain_bm25_ranking(row["claim"], row["evidence"])),
+            ("pipeline", pipeline),
+        ):
+            hits[name][0] += bool(gold & set(order[:1]))
+            hits[name][1] += bool(gold & set(order[:3]))
+    n_wice = sum(e.set == "wice" for e in examples)
+    print(f"WiCE dev, {n_wice} claims ({time.perf_counter() - t0:.0f}s)")
     table(
-        ["claims with gold", "hit@3", "sentence recall@3"],
-        [[n_gold, hits / max(1, n_gold), sum(recalls) / max(1, len(recalls))]],
+        ["retrieval", "claims with gold", "hit@1", "hit@3"],
+        [
+            [name, n_gold, h1 / max(1, n_gold), h3 / max(1, n_gold)]
+            for name, (h1, h3) in hits.items()
+        ],
     )
-    labels = ["supported", "partially_supported", "not_supported"]
-    f1s = []
+    wice_examples = [e for e in examples if e.set == "wice"]
+    shipped = ts.rule_predictions(wice_examples)  # "rule" holds the shipped model's answer
+    parts = {
+        "held out (never tuned)": [n for n, e in enumerate(wice_examples) if e.heldout],
+        "tuning part (in-sample)": [n for n, e in enumerate(wice_examples) if not e.heldout],
+        "all of WiCE dev": list(range(len(wice_examples))),
+    }
     rows_out = []
-    for lab in labels:
-        tp = sum(1 for g, p in zip(gold_cls, pred_cls, strict=True) if g == lab and p == lab)
-        fp = sum(1 for g, p in zip(gold_cls, pred_cls, strict=True) if g != lab and p == lab)
-        fn = sum(1 for g, p in zip(gold_cls, pred_cls, strict=True) if g == lab and p != lab)
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        f1s.append(f)
-        rows_out.append([lab, sum(1 for g in gold_cls if g == lab), p, r, f])
-    rows_out.append(["macro-F1", len(gold_cls), "", "", sum(f1s) / len(f1s)])
-    table(["support (gold)", "n", "P", "R", "F1"], rows_out)
-    print("predicted:", dict(Counter(pred_cls)), "\n")
+    for name, idx in parts.items():
+        fig = ts.score([wice_examples[i] for i in idx], [shipped[i] for i in idx], None)["wice"]
+        rows_out.append(_support_row(f"shipped model, {name}", fig))
+    _config, report = ts.cross_validate([e for e in wice_examples if not e.heldout], None)
+    rows_out.append(
+        _support_row("training procedure, 5-fold CV", report["cross_validated"]["wice"])
+    )
+    table(["support on WiCE dev", "n", "macro-F1", "F1 S/P/N", "accuracy", "majority"], rows_out)
+    false_clash = [
+        e
+        for e in wice_examples
+        if e.label == "supported"
+        and any(set(c["flags"]) & {"number_mismatch", "date_mismatch"} for c in e.claims)
+    ]
+    n_supported = sum(e.label == "supported" for e in wice_examples)
+    print(
+        f"number/date clashes flagged on WiCE claims labelled supported: {len(false_clash)} "
+        f"of {n_supported}\n"
+    )
+
+
+def _scored(claim: dict) -> list[tuple[float, int]]:
+    return [(score, start) for _sid, start, score in claim.get("evidence", [])]
+
+
+def _support_row(name: str, fig: dict) -> list[object]:
+    f1 = "/".join(f"{v:.2f}" for v in fig["f1"].values())
+    return [name, fig["n"], fig["macro_f1"], f1, fig["accuracy"], fig["majority"]]
 
 
 def gold(nlp) -> None:
@@ -238,17 +266,18 @@ def gold(nlp) -> None:
             [split, c["claims"], c["found"], c["support_accuracy"], c["flags_exact_accuracy"]]
         )
         for ftype, m in c["per_flag_type"].items():
-            flag_rows.append([split, ftype, m["tp"], m["fp"], m["fn"]])
+            tp, fp, fn = m["tp"], m["fp"], m["fn"]
+            precision = f"{tp / (tp + fp):.2f} ({tp}/{tp + fp})" if tp + fp else "n/a (0/0)"
+            recall = f"{tp / (tp + fn):.2f} ({tp}/{tp + fn})" if tp + fn else "n/a (0/0)"
+            flag_rows.append([split, ftype, tp, fp, fn, precision, recall])
     table(["split", "gold claims", "found", "support accuracy", "flags exact"], claim_rows)
-    table(["split", "flag", "tp", "fp", "fn"], flag_rows)
+    table(["split", "flag", "tp", "fp", "fn", "precision", "recall"], flag_rows)
     print()
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--wice-limit", type=int, default=150)
-    ap.add_argument("--wice-part", choices=("first", "tune", "report"), default="first")
-    ap.add_argument("--wice-dump", type=Path, default=None, help="per-claim records, JSONL")
+    ap.add_argument("--wice-limit", type=int, default=None, help="first N WiCE claims only")
     ap.add_argument("--skip-clef", action="store_true")
     ap.add_argument("--skip-wice", action="store_true")
     ap.add_argument("--skip-gold", action="store_true")
@@ -259,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_clef:
         clef(nlp)
     if not args.skip_wice:
-        wice(nlp, args.wice_limit, args.wice_part, args.wice_dump)
+        wice(nlp, args.wice_limit)
     if not args.skip_gold:
         gold(nlp)
 

@@ -13,11 +13,13 @@ Splits, fixed before any tuning and never changed after:
   the class weighting and the per-class offsets are chosen by 5-fold cross-validation over it,
   folds grouped by WiCE article / gold case; the reported CV figures are out-of-fold.
 
-The objective is WiCE macro-F1 over supported / partially / not supported, on the tuning part,
-subject to accuracy at least ``ACCURACY_MARGIN`` above answering the majority class (the old
-decision fell below that), with the class mix re-weighted to ``--prior-partial`` when given
-(WiCE's test split is known to be 60 % partially supported; the dev file is 55 %); gold dev
-support accuracy must not fall below the rule decision's. ``contradicted`` is not learned: the
+The objective is the worse of two out-of-fold margins on the WiCE tuning part: macro-F1 over
+supported / partially / not supported above ``GOAL_MACRO_F1``, and accuracy above answering the
+majority class (the old decision fell below it). With ``--prior-partial`` both are computed with
+the class mix re-weighted to that share of partially supported claims: the issue states that
+always answering "partially" scores 0.601 on WiCE's test split, while the dev file is 55 %
+partial, and a decision tuned to the dev mix under-answers "partially" there. Gold dev support
+accuracy must not fall below the rule decision's. ``contradicted`` is not learned: the
 judge's ``overrule`` (applied here too) sets it from concrete conflicts.
 
 The model is written to ``--out`` as plain JSON (no pickle): features, standardisation,
@@ -60,7 +62,7 @@ WICE_LABELS = ("supported", "partially_supported", "not_supported")
 FOLDS = 5
 C_GRID = (0.003, 0.01, 0.03, 0.1, 1.0)
 OFFSET_GRID = tuple(x / 4 for x in range(-6, 7))
-ACCURACY_MARGIN = 0.02
+GOAL_MACRO_F1 = 0.5
 _CONFLICTS = {"number_mismatch", "date_mismatch", "range_vs_point", "attribution_mismatch"}
 
 
@@ -89,6 +91,7 @@ def _claim_view(claim: Any) -> dict[str, Any]:
         "negation": any(c.kind == "negation" for c in claim.comparisons),
         "quotes": quote_state(claim.comparisons),
         "rule": claim.support,
+        "evidence": [[e.source_id, e.start, e.score] for e in claim.evidence],
     }
 
 
@@ -96,9 +99,10 @@ def _wice_heldout(title: str) -> bool:
     return int(hashlib.md5(title.encode("utf-8")).hexdigest(), 16) % 4 == 0
 
 
-def collect(nlp: Any, limit: int | None = None) -> list[Example]:
-    """Run the pipeline (support model off, so features and rule labels are the model-free
-    ones) over WiCE dev and the gold cases."""
+def collect(nlp: Any, limit: int | None = None, *, with_model: bool = False) -> list[Example]:
+    """Run the pipeline over WiCE dev and the gold cases. The features never depend on the
+    model; the recorded support ("rule") is the decision without a model unless
+    ``with_model`` (bench/quality.py scores the shipped model that way)."""
     from annotations.nlp import support
     from annotations.nlp.preannotate import preannotate
     from annotations.nlp.types import SourceDoc
@@ -106,7 +110,8 @@ def collect(nlp: Any, limit: int | None = None) -> list[Example]:
 
     support.load_model.cache_clear()
     original = support.WEIGHTS
-    support.WEIGHTS = Path("/nonexistent/support.json")  # the rule decision, no model
+    if not with_model:
+        support.WEIGHTS = Path("/nonexistent/support.json")
     try:
         out = []
         rows = [json.loads(line) for line in WICE.open(encoding="utf-8")][:limit]
@@ -282,11 +287,18 @@ def fit(examples: Sequence[Example], c_value: float, class_weight: str | None) -
 
 
 def decide(log_probs: Sequence[float], offsets: Sequence[float], claim: dict[str, Any]) -> str:
-    from annotations.nlp.judge import overrule
+    from annotations.nlp.judge import UNADDRESSED_COVERAGE, overrule
 
     adjusted = [lp + o for lp, o in zip(log_probs, offsets, strict=True)]
     label = CLASSES[max(range(len(CLASSES)), key=lambda i: adjusted[i])]
-    return overrule(label, set(claim["flags"]), negation=claim["negation"], quotes=claim["quotes"])
+    return overrule(
+        label,
+        set(claim["flags"]),
+        negation=claim["negation"],
+        quotes=claim["quotes"],
+        addressed=claim["features"].get("addressed", 1.0) >= 0.5,
+        together=claim["features"].get("cov_top3", 1.0) >= UNADDRESSED_COVERAGE,
+    )
 
 
 def predictions(
@@ -390,9 +402,8 @@ def cross_validate(
             offsets = (a, 0.0, b)
             figures = score(tune, predictions(tune, oof, offsets), prior)
             w = figures.get("wice_prior") or figures["wice"]
-            objective = w["macro_f1"]
-            if w["accuracy"] < w["majority"] + ACCURACY_MARGIN:
-                objective -= 2 * (w["majority"] + ACCURACY_MARGIN - w["accuracy"])
+            # the worse of the two margins to the goals: macro-F1 and beating the majority
+            objective = min(w["macro_f1"] - GOAL_MACRO_F1, w["accuracy"] - w["majority"])
             if figures.get("gold", {}).get("support_accuracy", 1.0) < gold_floor:
                 objective -= 0.05
             if best is None or objective > best[0]:

@@ -33,7 +33,9 @@ from annotations.nlp.types import Comparison, Flag, Quantity
 AGREE_CONTEXT = 0.12  # a same-valued figure agrees with the claim from this score
 MISMATCH_CONTEXT = 0.3  # a different figure clashes only from this score
 MISMATCH_SHARED = 2  # ... and with at least this many shared context words
-DATE_MISMATCH_CONTEXT = 0.35
+# dates clash on less context, because the judge also demands that the passage holding the
+# other date addresses the claim (judge.DATE_PASSAGE_SCORE)
+DATE_MISMATCH_CONTEXT = 0.2
 AGREE_RATIO = 0.5  # an agreeing figure counts when its score is this share of the best
 POSTING_CAP = 400  # context words around more figures than this are topic, not anchors
 _NEAR, _MID = 4, 10  # token distances for the proximity weights
@@ -252,6 +254,7 @@ class _Candidate:
     shared: int
     quantity: Quantity
     source: SourceFigures
+    index: int  # of the quantity in its source's list
 
 
 def _candidates(
@@ -278,7 +281,7 @@ def _candidates(
             if sq.kind != q.kind or not accept(sq):
                 continue
             score, shared = _score(ctx, src.contexts[n], idf)
-            out.append(_Candidate(score, shared, sq, src))
+            out.append(_Candidate(score, shared, sq, src, n))
     out.sort(key=lambda c: (-c.score, c.quantity.start))
     return out
 
@@ -330,6 +333,12 @@ def _parts_compatible(a: DateParts, b: DateParts) -> bool:
     return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 
+def _near_shared(ctx: dict[str, float], c: _Candidate) -> int:
+    """Context words within ``_MID`` tokens of both figures."""
+    src = c.source.contexts[c.index]
+    return sum(1 for k, w in ctx.items() if w >= _W_MID and src.get(k, 0.0) >= _W_MID)
+
+
 def align_date(
     q: Quantity,
     ctx: dict[str, float],
@@ -355,7 +364,9 @@ def align_date(
         sp = date_parts(c.quantity.text, c.quantity.iso_date)
         if sp and _parts_compatible(qp, sp):
             return _comparison("date", q, c, "consistent")
-    if best.score >= DATE_MISMATCH_CONTEXT and best.shared >= MISMATCH_SHARED:
+    # a text carries many dates of many events: a clash needs the event itself, words close
+    # to both dates, not names the whole passage shares
+    if best.score >= DATE_MISMATCH_CONTEXT and _near_shared(ctx, best) >= 1:
         return _comparison("date", q, best, "differs")
     return _comparison("date", q, None, "no_counterpart")
 

@@ -255,7 +255,7 @@ _REASON_FOR_DOWN: dict[str, str] = {
     **dict.fromkeys(["short", "rule_short"], "a fragment"),
     **dict.fromkeys(["imperative", "rule_imperative"], "an appeal"),
 }
-_REASON_FLOOR = 0.15  # logit units: weaker pushes are not worth a reviewer's attention
+_REASON_FLOOR = 0.05  # logit units: weaker pushes are not worth a reviewer's attention
 MAX_REASONS = 3
 
 

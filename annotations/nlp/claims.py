@@ -116,8 +116,11 @@ _DATELINE = re.compile(
 
 def _without_dateline(sent: Span) -> Span:
     """The sentence without a dateline in front of it: the place and agency are not claimed."""
+    first = sent[0].text if len(sent) else ""
+    if len(first) < 2 or not first[:2].isupper() or first[:2].isdigit():
+        return sent  # the usual case, told without building the sentence's text
     match = _DATELINE.match(sent.text)
-    if match is None or not re.match(r"[A-Z]{2}", sent.text):
+    if match is None:
         return sent
     cut = sent.start_char + match.end()
     rest = [t for t in sent if t.idx >= cut]

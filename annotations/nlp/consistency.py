@@ -1,10 +1,9 @@
-"""Compare a claim with its evidence: figures, ranges, who is credited, dates, quote wording.
+"""Who a claim is credited to against who the source credits; whether a passage addresses a
+claim at all; and the support decision used when no learned model is installed.
 
-Each check is conservative by design: a flag asks a human to look, so a false flag costs the
-reviewer's trust. Figures are compared as intervals (rounding as written, widened by the hedge:
-see ``quantities.interval``) and only against same-kind, same-unit figures in the evidence; a
-clash is reported only when the two figures plausibly measure the same thing (same counted
-noun, or shared context words), because a source sentence usually carries several figures.
+Figures, dates and quotations are compared in ``alignment.py`` and ``quotecheck.py``, and the
+judge (``judge.py``) puts the checks together. Each check is conservative by design: a flag
+asks a human to look, so a false flag costs the reviewer's trust.
 
 Who a claim is credited to comes from the attributions (speaker of the reporting verb whose
 content covers the claim) and, for generic speakers ("the study", "the foundation's analysis"),
@@ -30,7 +29,6 @@ from annotations.nlp.lexicon import (
     STUDY_NOUNS,
     VAGUE_CREDIT_WORDS,
 )
-from annotations.nlp.quantities import DateParts, date_parts, interval, is_range
 from annotations.nlp.types import Attribution, Entity, Evidence, Flag, Quantity
 
 # A passage addresses a claim when it covers this share of the claim's weighted content, or
@@ -48,12 +46,10 @@ ANCHORED_ADDRESS_THRESHOLD = 0.15
 FIGURE_ADDRESS_THRESHOLD = 0.15
 LEXICAL_ADDRESS_THRESHOLD = 0.35
 SUPPORTED_THRESHOLD = 0.45
-DATE_CHECK_THRESHOLD = 0.35
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "GPE", "NORP", "LAW", "PRODUCT"})
 WEAK_NAME_LABELS = frozenset({"GPE", "NORP"})
 _POSSESSIVE_RE = re.compile(r"['’]s?$|^['’]")
-_QUOTE_RE = re.compile(r"[\"“](?P<q>[^\"“”]{3,400})[\"”]")
 _WORD_RE = re.compile(r"[A-Za-z0-9']+")
 
 
@@ -311,178 +307,15 @@ def attribution_flag(
     )
 
 
-# --- figures --------------------------------------------------------------------------------
-
-
-def _context(text: str, start: int, end: int, width: int = 60) -> set[str]:
-    window = text[max(0, start - width) : start] + " " + text[end : end + width]
-    return {_stem(w) for w in _WORD_RE.findall(window.lower()) if w not in STOPWORDS and len(w) > 2}
+# --- helpers -------------------------------------------------------------------------------
 
 
 def _stem(w: str) -> str:
     return w[:-1] if w.endswith("s") and len(w) > 3 else w
 
 
-def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    if a.kind != b.kind or a.kind == "date":
-        return False
-    if a.kind == "count":
-        return a.unit is not None and a.unit == b.unit
-    return a.unit == b.unit
-
-
-def quantity_flags(
-    claim_text: str,
-    claim_offset: int,
-    claim_qs: Sequence[Quantity],
-    evidence: Sequence[tuple[Evidence, DocFacts]],
-) -> tuple[list[Flag], int]:
-    """Flags for the claim's figures, and how many figures found no counterpart at all."""
-    flags: list[Flag] = []
-    unmatched = 0
-    for q in claim_qs:
-        qi = interval(q)
-        if qi is None:
-            continue
-        cands: list[tuple[Quantity, Evidence, DocFacts]] = []
-        for ev, facts in evidence:
-            for sq in facts.quantities:
-                if ev.start <= sq.start and sq.end <= ev.end and _comparable(q, sq):
-                    cands.append((sq, ev, facts))
-        if not cands:
-            unmatched += 1
-            continue
-        consistent = [c for c in cands if _overlap(qi, interval(c[0]) or (0, -1))]
-        same_shape = [c for c in consistent if is_range(c[0]) == is_range(q)]
-        if same_shape:
-            continue
-        if consistent:
-            sq = consistent[0][0]
-            flags.append(
-                Flag(
-                    "range_vs_point",
-                    q.text,
-                    sq.text,
-                    "article gives a range, the source one figure"
-                    if is_range(q)
-                    else "article gives one figure, the source a range",
-                )
-            )
-            continue
-        qctx = _context(claim_text, q.start - claim_offset, q.end - claim_offset)
-        best = max(
-            cands,
-            key=lambda c: len(qctx & _context(c[2].text, c[0].start, c[0].end)) + c[1].score,
-        )
-        sq, ev, facts = best
-        shared = qctx & _context(facts.text, sq.start, sq.end)
-        if q.kind == "count" or len(shared) >= 2 or (shared and ev.score >= SUPPORTED_THRESHOLD):
-            flags.append(
-                Flag(
-                    "number_mismatch",
-                    q.text,
-                    sq.text,
-                    f"article says {q.text}, the source {sq.text}",
-                )
-            )
-    return flags, unmatched
-
-
-def date_flags(
-    claim_qs: Sequence[Quantity],
-    evidence: Sequence[tuple[Evidence, DocFacts]],
-    *,
-    claim_text: str | None = None,
-    claim_offset: int = 0,
-) -> list[Flag]:
-    """A dated claim whose matching passage dates the same event otherwise.
-
-    Dates are compared part by part (year, month, day), only on the parts both sides state
-    or that were inferred from the document's date ("9 June" in a source of 20 June 2025).
-    Nothing is flagged if any claim date agrees with a comparable passage date (passages often
-    carry several dates), and a clash needs the same event: shared content words around the
-    two dates, when the claim text is given.
-    """
-    dates = [
-        (q, p)
-        for q in claim_qs
-        if q.kind == "date" and (p := date_parts(q.text, q.iso_date)) and any(p)
-    ]
-    strong = [(ev, f) for ev, f in evidence if ev.score >= DATE_CHECK_THRESHOLD]
-    if not dates or not strong:
-        return []
-    cands = [
-        (sq, sp, ev, facts)
-        for ev, facts in strong
-        for sq in facts.quantities
-        if sq.kind == "date"
-        and ev.start <= sq.start
-        and sq.end <= ev.end
-        and (sp := date_parts(sq.text, sq.iso_date))
-        and any(sp)
-    ]
-    pairs = [(q, qp, c) for q, qp in dates for c in cands if _parts_comparable(qp, c[1])]
-    if not pairs or any(_parts_compatible(qp, c[1]) for _, qp, c in pairs):
-        return []
-    for q, _qp, (sq, _sp, _ev, facts) in pairs:
-        if claim_text is not None:
-            qctx = _context(claim_text, q.start - claim_offset, q.end - claim_offset)
-            if not qctx & _context(facts.text, sq.start, sq.end):
-                continue
-        return [
-            Flag(
-                "date_mismatch",
-                q.text,
-                sq.text,
-                f"article dates it {q.text}, the source {sq.text}",
-            )
-        ]
-    return []
-
-
-def _parts_comparable(a: DateParts, b: DateParts) -> bool:
-    return any(x is not None and y is not None for x, y in zip(a, b, strict=True))
-
-
-def _parts_compatible(a: DateParts, b: DateParts) -> bool:
-    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
-
-
-# --- quotes ---------------------------------------------------------------------------------
-
-
 def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD_RE.findall(text)]
-
-
-def quotes_in(text: str) -> list[str]:
-    return [m.group("q") for m in _QUOTE_RE.finditer(text) if len(_words(m.group("q"))) >= 4]
-
-
-def quote_flags(claim_text: str, sources: Sequence[DocFacts]) -> list[Flag]:
-    """A direct quote whose closest source quote has different wording."""
-    flags = []
-    for quote in quotes_in(claim_text):
-        qw = _words(quote)
-        best, best_sim = None, 0.0
-        for facts in sources:
-            if " ".join(qw) in " ".join(_words(facts.text)):
-                best, best_sim = None, 1.0
-                break
-            for sq in quotes_in(facts.text):
-                sw = _words(sq)
-                sim = len(set(qw) & set(sw)) / max(1, len(set(qw) | set(sw)))
-                if sim > best_sim:
-                    best, best_sim = sq, sim
-        if best is not None and best_sim >= 0.4 and _words(best) != qw:
-            flags.append(
-                Flag("quote_mismatch", quote, best, "the quote's wording differs from the source's")
-            )
-    return flags
 
 
 # --- verdict --------------------------------------------------------------------------------

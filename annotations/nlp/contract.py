@@ -5,7 +5,10 @@ benchmark print exactly the same shape. Fields beyond the contract are additions
 contract allows adding, never renaming): quantity "bound"/"iso_date", attribution "hedged",
 "speaker_resolved", "kind", "speaker_antecedent" and "content_parts", claim "reasons" and
 "reasons_against",
-per-source sentences/entities/quantities/attributions, and "timings".
+claim "comparisons" (each figure, date, credit, quote or polarity compared with the sources, with
+"outcome" consistent / differs / range_vs_point / no_counterpart, agreements too) and
+"support_scores" (the support model's probability of each value), per-source
+sentences/entities/quantities/attributions, and "timings".
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from annotations.nlp.types import (
     SCHEMA,
     Attribution,
     Claim,
+    Comparison,
     Entity,
     PreannotationResult,
     Quantity,
@@ -89,6 +93,8 @@ def _claim(c: Claim) -> dict[str, Any]:
             for e in c.evidence
         ],
         "reasons": list(c.reasons),
+        "comparisons": [_comparison(x) for x in c.comparisons],
+        "support_scores": dict(c.support_scores),
         "reasons_against": list(c.reasons_against),
         "flags": [
             {
@@ -99,6 +105,20 @@ def _claim(c: Claim) -> dict[str, Any]:
             }
             for f in c.flags
         ],
+    }
+
+
+def _comparison(c: Comparison) -> dict[str, Any]:
+    return {
+        "kind": c.kind,
+        "article_text": c.article_text,
+        "source_text": c.source_text,
+        "outcome": c.outcome,
+        "source_id": c.source_id,
+        "source_start": c.source_start,
+        "source_end": c.source_end,
+        "note": c.note,
+        "summary": c.summary,
     }
 
 

@@ -48,7 +48,10 @@ MIN_EVIDENCE_SCORE = 0.08
 TOP_K = 3
 SEARCH_K = 10  # passages the features look at
 ANCHOR_BONUS = 0.15  # retrieval bonus of a passage holding an aligned counterpart figure
-NEGATION_COVERAGE = 0.6  # a polarity flip counts only against a passage this close
+DATE_PASSAGE_SCORE = 0.35
+UNADDRESSED_COVERAGE = 0.3
+NEGATION_COVERAGE = 0.6
+NEGATION_PASSAGE_SCORE = 0.4  # a polarity flip counts only against a passage this close
 _CONFLICTS = frozenset({"number_mismatch", "date_mismatch"})
 _PARTIAL = frozenset({"range_vs_point", "attribution_mismatch", "quote_mismatch"})
 
@@ -106,6 +109,8 @@ class ClaimInput:
     negated: bool
     hedged: bool
     chunks: list[frozenset[str]] = field(default_factory=list)  # keys of its phrases
+    # its terms with the attribution frame kept: who said it helps find the passage of a date
+    full_terms: Counter[str] = field(default_factory=Counter)
 
 
 def _retrieve(
@@ -125,6 +130,21 @@ def _retrieve(
     ranked = [(p, min(1.0, s + bonus.get(k, 0.0)), s) for k, (p, s) in hits.items()]
     ranked.sort(key=lambda x: (-x[1], x[0].source_id, x[0].start))
     return ranked
+
+
+def _date_guard(c: Comparison, terms: Counter[str], sources: SourceSet) -> Comparison:
+    """A date clash stands only where the passage holding the other date addresses the claim
+    (DATE_PASSAGE_SCORE of its content): a source dates many events, and words shared around
+    two dates are often just the names every sentence repeats."""
+    if c.kind != "date" or c.outcome != "differs" or c.source_id is None:
+        return c
+    p = sources.passage_at(c.source_id, c.source_start or 0)
+    if p is not None and sources.index.score_of(terms, p) >= DATE_PASSAGE_SCORE:
+        return c
+    return dataclasses.replace(
+        c, source_text="", source_id=None, source_start=None, source_end=None,
+        outcome="no_counterpart", note="",
+    )  # fmt: skip
 
 
 def _in_sources(terms: Counter[str], index: Bm25Index) -> frozenset[str]:
@@ -188,12 +208,12 @@ def _negation_conflict(ci: ClaimInput, ranked: list[tuple[Passage, float, float]
     """The passage that covers the claim best says the same with the opposite polarity."""
     if not ranked:
         return False
-    p, _fused, _bm25 = ranked[0]
-    words = [t for t in ci.terms if not t.startswith(("N:", "D:", "U:"))]
-    if len(words) < 3:
+    p, _fused, bm25 = ranked[0]
+    if ci.negated == p.negated or bm25 < NEGATION_PASSAGE_SCORE:
         return False
-    covered = sum(1 for t in words if t in p.terms) / len(words)
-    return covered >= NEGATION_COVERAGE and ci.negated != p.negated
+    words = [t for t in ci.terms if not t.startswith(("N:", "D:", "U:"))]
+    shared = sum(1 for t in words if t in p.terms)
+    return shared >= 3 and shared / len(words) >= NEGATION_COVERAGE
 
 
 def _quote_comparisons(ci: ClaimInput, article_text: str, sources: SourceSet) -> list[Comparison]:
@@ -222,6 +242,7 @@ def judge_claim(
             sources.figures,
             sources.index.idf,
         )
+    comparisons = [_date_guard(c, ci.full_terms or ci.terms, sources) for c in comparisons]
     ranked = _retrieve(ci.terms, sources, comparisons) if sources.passages else []
     evidence = tuple(
         Evidence(p.source_id, p.start, p.end, p.text, round(s, 4))
@@ -350,7 +371,14 @@ def _decide(
         )
         return label, {}
     label, probs = model.decide(features)
-    return overrule(label, types, negation=negation, quotes=quote_state(comparisons)), probs
+    quotes = quote_state(comparisons)
+    # "addressed" as the contract means it: by one passage on its own, or by the best few
+    # together covering UNADDRESSED_COVERAGE of the claim
+    together = features.get("cov_top3", 0.0) >= UNADDRESSED_COVERAGE
+    label = overrule(
+        label, types, negation=negation, quotes=quotes, addressed=addressed, together=together
+    )
+    return label, probs
 
 
 def quote_state(comparisons: Iterable[Comparison]) -> str:
@@ -362,10 +390,24 @@ def quote_state(comparisons: Iterable[Comparison]) -> str:
     return "holds" if outcomes else "none"
 
 
-def overrule(label: str, flag_types: set[str], *, negation: bool, quotes: str) -> str:
+def overrule(
+    label: str,
+    flag_types: set[str],
+    *,
+    negation: bool,
+    quotes: str,
+    addressed: bool = True,
+    together: bool = True,
+) -> str:
     """The model's class corrected by what was found for certain: a clash of figure, date or
     polarity contradicts; a range for a point, another credit or a reworded quote leaves the
     claim at most partly supported; a verbatim quotation of the source is found, not missing.
+    And "supported" needs one passage that addresses the claim on its own (``addresses``);
+    with no such passage and the best few together (``together``) covering little of it, no
+    passage addresses the claim: ``not_found``, as the contract defines it. The model learned
+    on WiCE, where every claim cites the page it came from, so a shared street name there
+    means more than it does in a news source; on WiCE dev cross-validation these two rules
+    cost 0.01 macro-F1, and they keep "Not found in any source" meaningful for news.
     The training script applies the same function, so what is tuned is what runs."""
     if flag_types & _CONFLICTS or negation:
         return "contradicted"
@@ -373,6 +415,11 @@ def overrule(label: str, flag_types: set[str], *, negation: bool, quotes: str) -
         return "partly_supported"
     if quotes == "holds" and label == "not_found":
         return "partly_supported"
+    if not addressed and quotes != "holds":
+        if not together:
+            return "not_found"
+        if label == "supported":
+            return "partly_supported"
     return label
 
 

@@ -79,6 +79,7 @@ NOMINAL_CONTENT_LEMMAS = frozenset(
         "disclose", "echo", "emphasise", "emphasize", "estimate", "find", "forecast",
         "highlight", "note", "portray", "predict", "recommend", "report", "reveal", "stress",
         "underline", "underscore", "demand", "request", "order", "show", "suggest", "indicate",
+        "claim",
     }
 ) | INTENTION_LEMMAS | STANCE_LEMMAS  # fmt: skip
 

@@ -19,7 +19,7 @@ from annotations.nlp.lexicon import STOPWORDS
 _GROUPS: tuple[tuple[str, ...], ...] = (
     # money a thing takes
     ("cost", "budget", "spend", "price", "worth", "value", "expense", "expenditure", "outlay",
-     "invest", "investment", "allocate", "earmark", "fund", "funding", "pay"),
+     "invest", "investment", "allocate", "earmark"),
     # reporting (the core verbs: a report is a report whichever verb carries it)
     ("say", "state", "tell", "announce", "report", "claim", "note", "write", "add", "explain",
      "declare", "assert", "according", "stress", "insist"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -532,6 +533,7 @@ def _claim_input(
         negated=is_negated(cand.span),
         hedged=any(t.lower_ in HEDGE_WORDS for t in cand.span),
         chunks=_phrases(cand.span),
+        full_terms=span_terms(cand.span, claim_qs) if frame else Counter(),
     )
 
 

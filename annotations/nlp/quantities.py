@@ -666,13 +666,18 @@ def _find_vague_amounts(scan: _Scan) -> None:
 
 
 def _inside_word(text: str, s: int, e: int) -> bool:
-    """Digits glued to letters ("G7", "F-16", "COVID-19") or clock times are not quantities."""
+    """Digits glued to letters ("G7", "F-16", "COVID-19"), clock times, ordinals ("11th") and
+    the tail of a compound numeral ("24/7", "1616–17") are not quantities."""
     before = text[s - 1] if s > 0 else " "
     after = text[e] if e < len(text) else " "
     if before.isalpha() or before == "_":
         return True
-    if before in "-–" and s >= 2 and text[s - 2].isalpha():
+    if before in "-–/" and s >= 2 and (text[s - 2].isalpha() or text[s - 2].isdigit()):
         return True
+    if after == "/" and e + 1 < len(text) and text[e + 1].isdigit():
+        return True
+    if text[s:e].isdigit() and text[e : e + 2].lower() in ("st", "nd", "rd", "th"):
+        return not text[e + 2 : e + 3].isalpha()
     if before == ":" or (after == ":" and e + 1 < len(text) and text[e + 1].isdigit()):
         return True
     return text[s:e].isdigit() and after.isalpha() and after.lower() not in "kmbt%"

@@ -48,17 +48,20 @@ def quotations(
     lo: int = 0,
     hi: int | None = None,
 ) -> list[QuotedText]:
-    """Quotations inside [lo, hi) of ``text`` (at least MIN_QUOTE_WORDS words), each with the
-    speaker of the direct attribution whose content holds it."""
+    """Quotations overlapping [lo, hi) of ``text`` (at least MIN_QUOTE_WORDS words), each with
+    the speaker of the direct attribution whose content holds it. Marks are paired over whole
+    lines: a claim span often starts inside the quotation, after its opening mark."""
     hi = len(text) if hi is None else hi
+    line_lo = text.rfind("\n", 0, lo) + 1
+    line_hi = text.find("\n", hi)
     found = []
-    for line_start, line in _lines(text, lo, hi):
+    for line_start, line in _lines(text, line_lo, len(text) if line_hi < 0 else line_hi):
         for q in find_quotes(line):
             span = _inside(line, q)
             if span is None:
                 continue
             s, e = line_start + span[0], line_start + span[1]
-            if len(words(text[s:e])) < MIN_QUOTE_WORDS:
+            if e <= lo or s >= hi or len(words(text[s:e])) < MIN_QUOTE_WORDS:
                 continue
             found.append(QuotedText(s, e, text[s:e], _speaker(s, e, attributions)))
     return found
@@ -106,12 +109,39 @@ def _match(quote: list[str], other: list[str]) -> tuple[float, int, int]:
     if not blocks:
         return 0.0, 0, 0
     matched = sum(b.size for b in blocks)
-    return matched / len(quote), blocks[0].b, blocks[-1].b + blocks[-1].size
+    lo, hi = blocks[0].b, blocks[-1].b + blocks[-1].size
+    if hi - lo > 1.5 * len(quote) + 2:
+        return 0.0, 0, 0  # the words are there, scattered over a passage: not this quote
+    return matched / len(quote), lo, hi
 
 
-def _contiguous(quote: list[str], other: list[str]) -> bool:
-    n = len(quote)
-    return any(other[i : i + n] == quote for i in range(len(other) - n + 1))
+_ELLIPSIS_RE = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…")
+_EDGE_WORDS = frozenset({"the", "a", "an", "and", "but", "or", "that"})
+
+
+def fragments(text: str) -> list[list[str]]:
+    """The quote's words in the pieces an ellipsis leaves ("mature, tasteful, and [...] sexy"),
+    without a leading or trailing article or conjunction the writer added to fit the sentence."""
+    parts = [words(p) for p in _ELLIPSIS_RE.split(text)]
+    parts = [p for p in parts if p]
+    if parts and len(parts[0]) > 1 and parts[0][0] in _EDGE_WORDS:
+        parts[0] = parts[0][1:]
+    if parts and len(parts[-1]) > 1 and parts[-1][-1] in _EDGE_WORDS:
+        parts[-1] = parts[-1][:-1]
+    return parts
+
+
+def _in_order(parts: list[list[str]], other: list[str]) -> tuple[int, int] | None:
+    """The word span of ``other`` holding every piece verbatim, in order, else None."""
+    pos, first = 0, None
+    for part in parts:
+        n = len(part)
+        at = next((i for i in range(pos, len(other) - n + 1) if other[i : i + n] == part), None)
+        if at is None:
+            return None
+        first = at if first is None else first
+        pos = at + n
+    return (first, pos) if first is not None else None
 
 
 @dataclass(frozen=True)
@@ -147,14 +177,6 @@ class SourceQuotes:
         )
 
 
-def _locate(src: SourceQuotes, qw: list[str]) -> tuple[int, int]:
-    n = len(qw)
-    for i in range(len(src.words) - n + 1):
-        if src.words[i : i + n] == qw:
-            return src.spans[i][0], src.spans[i + n - 1][1]
-    return 0, 0
-
-
 def _window_text(text: str, span: tuple[int, int], lo_word: int, hi_word: int) -> str:
     """The source's own wording of words [lo_word, hi_word) of the span's words."""
     s, e = span
@@ -167,11 +189,13 @@ def _window_text(text: str, span: tuple[int, int], lo_word: int, hi_word: int) -
     return text[positions[lo_word][0] : positions[max(lo_word, hi_word - 1)][1]]
 
 
-def _verbatim(qw: list[str], quote: QuotedText, sources: Sequence[SourceQuotes]):
+def _verbatim(quote: QuotedText, sources: Sequence[SourceQuotes]) -> Comparison | None:
     """The source passage repeating the quote word for word (quoted there or not), if any."""
+    parts = fragments(quote.text)
     for src in sources:
-        if _contiguous(qw, src.words):
-            s, e = _locate(src, qw)
+        found = _in_order(parts, src.words) if parts else None
+        if found is not None and found[1] - found[0] <= 3 * sum(len(p) for p in parts) + 10:
+            s, e = src.spans[found[0]][0], src.spans[found[1] - 1][1]
             return Comparison(
                 "quote", quote.text, src.text[s:e], "consistent", src.source_id, s, e,
                 "identical wording",
@@ -205,7 +229,7 @@ def _closest(qw: list[str], quote: QuotedText, sources: Sequence[SourceQuotes]) 
 def compare_quote(quote: QuotedText, sources: Sequence[SourceQuotes]) -> Comparison | None:
     """The comparison of one article quotation with its source counterpart, if one is found."""
     qw = words(quote.text)
-    same = _verbatim(qw, quote, sources)
+    same = _verbatim(quote, sources)
     if same is not None:
         return same
     best = _closest(qw, quote, sources)

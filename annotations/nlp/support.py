@@ -43,6 +43,9 @@ FEATURES = (
     "max_missing_idf_all",
     "chunk_min_cov",
     "chunks_uncovered",
+    "figures_missing_all",
+    "cover_steps",
+    "cover_residual",
     "words_missing_top3",
     "words_missing_all",
     "ent_share_missing",
@@ -95,6 +98,28 @@ def _outcomes(comparisons: Sequence[Comparison], kinds: set[str]) -> tuple[int, 
     return agree, differ, len(chosen) - agree - differ
 
 
+def _greedy_cover(
+    terms: Counter[str], idf: Mapping[str, float], passages: Sequence[Counter[str]]
+) -> tuple[int, float]:
+    """How many passages, taken greedily, it takes to cover what the best passages can of the
+    claim (at most 3 counted), and the IDF share left uncovered. A claim one sentence states
+    needs one; a claim stitched from several facts needs more, or stays partly uncovered."""
+    left = {t: idf.get(t, 1.0) for t in terms}
+    total = sum(left.values()) or 1.0
+    steps = 0
+    while steps < 3:
+        gain, best = 0.0, None
+        for p in passages:
+            g = sum(w for t, w in left.items() if t in p)
+            if g > gain:
+                gain, best = g, p
+        if best is None or gain < 0.1 * total:
+            break
+        left = {t: w for t, w in left.items() if t not in best}
+        steps += 1
+    return steps, sum(left.values()) / total
+
+
 def support_features(x: SupportInputs) -> dict[str, float]:
     """The named features of one claim (see FEATURES)."""
     terms = x.claim_terms
@@ -117,6 +142,8 @@ def support_features(x: SupportInputs) -> dict[str, float]:
     missing10 = [x.idf.get(t, 1.0) for t in terms if t not in top10]
     missing_all = [x.idf.get(t, 1.0) for t in terms if t not in x.in_sources]
     chunk_cover = [len(c & top10) / len(c) for c in x.chunks if c]
+    figures_terms = [t for t in terms if t.startswith(("N:", "D:"))]
+    steps, residual = _greedy_cover(terms, x.idf, x.ranked[:10])
     return {
         "top1": x.scores[0] if x.scores else 0.0,
         "top2": x.scores[1] if len(x.scores) > 1 else 0.0,
@@ -136,6 +163,9 @@ def support_features(x: SupportInputs) -> dict[str, float]:
         "chunks_uncovered": (
             sum(v < 0.5 for v in chunk_cover) / len(chunk_cover) if chunk_cover else 0.0
         ),
+        "figures_missing_all": min(3, sum(t not in x.in_sources for t in figures_terms)) / 3,
+        "cover_steps": steps / 3,
+        "cover_residual": residual,
         "words_missing_top3": min(10, sum(1 for t in word_terms if t not in top3)) / 10,
         "words_missing_all": min(10, sum(1 for t in word_terms if t not in x.in_sources)) / 10,
         "ent_share_missing": ents_missing / len(ents) if ents else 0.0,
@@ -218,8 +248,10 @@ class SupportModel:
 
 
 @lru_cache(maxsize=2)
-def load_model(path: Path = WEIGHTS) -> SupportModel | None:
-    """The stored model, or None when no weights file exists (the rule decision is used)."""
+def load_model(path: Path | None = None) -> SupportModel | None:
+    """The stored model (``WEIGHTS`` unless another file is named), or None when there is no
+    weights file (the rule decision is used)."""
+    path = WEIGHTS if path is None else path
     if not path.exists():
         return None
     return SupportModel.from_json(json.loads(path.read_text(encoding="utf-8")))

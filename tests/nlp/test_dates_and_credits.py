@@ -10,11 +10,11 @@ from annotations.nlp.consistency import (
     DocFacts,
     addresses,
     attribution_flag,
-    date_flags,
 )
 from annotations.nlp.preannotate import preannotate
 from annotations.nlp.quantities import date_parts, extract_quantities
 from annotations.nlp.types import Evidence, SourceDoc
+from tests.nlp.aligning import clashes
 
 
 def facts_for(text: str, ref_date: str | None = None) -> DocFacts:
@@ -61,65 +61,53 @@ def test_a_header_date_still_needs_a_year():
     assert parse_date("4 August") is None
 
 
-def test_same_event_on_another_day_of_the_month_is_a_date_mismatch():
-    claim = "The ferry line reopened on 4 August, the port said."
-    source = "The port said the ferry line reopened on 11 August."
-    flags = date_flags(
-        extract_quantities(claim),
-        [(evidence_for(source, 0.7), facts_for(source, "2023-08-20"))],
-        claim_text=claim,
+@pytest.mark.model
+def test_same_event_on_another_day_of_the_month_is_a_date_mismatch(nlp):
+    flags = clashes(
+        nlp,
+        "The ferry line reopened on 4 August, the port said.",
+        "The port said the ferry line reopened on 11 August.",
+        "2023-08-20",
     )
     assert [(f.type, f.article_text, f.source_text) for f in flags] == [
         ("date_mismatch", "4 August", "11 August")
     ]
 
 
-def test_a_month_is_compared_with_a_month_inferred_from_the_source_date():
-    claim = "Cleaners have not been paid since June, their union said."
-    source = "The union said cleaners have not been paid since July."
-    flags = date_flags(
-        extract_quantities(claim),
-        [(evidence_for(source, 0.5), facts_for(source, "2023-09-02"))],
-        claim_text=claim,
+@pytest.mark.model
+def test_a_month_is_compared_with_a_month_inferred_from_the_source_date(nlp):
+    flags = clashes(
+        nlp,
+        "Cleaners have not been paid since June, their union said.",
+        "The union said cleaners have not been paid since July.",
+        "2023-09-02",
     )
     assert [f.type for f in flags] == ["date_mismatch"]
 
 
-def test_dates_of_different_events_in_one_passage_are_not_compared():
-    claim = "The ferry line reopened on 4 August."
-    source = "Tickets for the autumn concert went on sale on 11 August."
-    flags = date_flags(
-        extract_quantities(claim),
-        [(evidence_for(source, 0.5), facts_for(source))],
-        claim_text=claim,
+@pytest.mark.model
+def test_dates_of_different_events_in_one_passage_are_not_compared(nlp):
+    flags = clashes(
+        nlp,
+        "The ferry line reopened on 4 August.",
+        "Tickets for the autumn concert went on sale on 11 August.",
     )
     assert flags == []
 
 
-def test_a_month_without_a_day_agrees_with_a_full_date_in_it():
-    claim = "The ferry line reopened in August."
-    source = "The ferry line reopened on 11 August."
-    flags = date_flags(
-        extract_quantities(claim),
-        [(evidence_for(source, 0.7), facts_for(source))],
-        claim_text=claim,
+@pytest.mark.model
+def test_a_month_without_a_day_agrees_with_a_full_date_in_it(nlp):
+    flags = clashes(
+        nlp, "The ferry line reopened in August.", "The ferry line reopened on 11 August."
     )
     assert flags == []
 
 
-def test_a_relative_source_date_agrees_with_the_explicit_year():
-    claim = "The plant produced 3 terawatt hours in 2024."
+@pytest.mark.model
+def test_a_relative_source_date_agrees_with_the_explicit_year(nlp):
     source = "The plant produced 3 terawatt hours last year."
-    ok = date_flags(
-        extract_quantities(claim),
-        [(evidence_for(source, 0.7), facts_for(source, "2025-01-30"))],
-        claim_text=claim,
-    )
-    wrong = date_flags(
-        extract_quantities("The plant produced 3 terawatt hours in 2023."),
-        [(evidence_for(source, 0.7), facts_for(source, "2025-01-30"))],
-        claim_text="The plant produced 3 terawatt hours in 2023.",
-    )
+    ok = clashes(nlp, "The plant produced 3 terawatt hours in 2024.", source, "2025-01-30")
+    wrong = clashes(nlp, "The plant produced 3 terawatt hours in 2023.", source, "2025-01-30")
     assert ok == [] and [f.type for f in wrong] == ["date_mismatch"]
 
 

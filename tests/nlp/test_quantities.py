@@ -101,3 +101,9 @@ def test_about_and_no_more_than_overlap_but_distinct_counts_do_not():
     assert at_most[0] == -math.inf
     a, b = interval(one("38,000 people")), interval(one("31,000 people"))
     assert a[0] > b[1]
+
+
+def test_ordinals_and_compound_numerals_are_not_amounts():
+    assert extract_quantities("the 11th and part of the 12th floors") == []
+    assert extract_quantities("news service, live 24/7, since 9/11") == []
+    assert [q.text for q in extract_quantities("the 2016-17 season")] == ["2016"]

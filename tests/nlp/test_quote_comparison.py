@@ -102,3 +102,26 @@ def test_short_quotes_and_scare_quotes_are_not_compared():
 
 def test_words_fold_typographic_apostrophes_and_case():
     assert words("We’re READY, aren't we?") == ["we're", "ready", "aren't", "we"]
+
+
+def test_an_ellipsis_in_the_article_quote_skips_words_of_the_source():
+    article = 'The critic called the staging "bold, noisy and [...] unforgettable".'
+    src = source('"It is bold, noisy and, I admit, quite unforgettable," the critic wrote.')
+    c = compare_quote(quote_of(article), [src])
+    assert c is not None and c.outcome == "consistent"
+
+
+def test_words_scattered_over_a_long_source_sentence_are_not_the_quote():
+    article = 'Locals call the marsh "the silver lung".'
+    src = source(
+        "The silver birches on the ridge were felled, and the lung of the valley, as the old "
+        "marsh was known, shrank."
+    )
+    assert compare_quote(quote_of(article), [src]) is None
+
+
+def test_a_leading_article_added_to_fit_the_sentence_is_not_a_rewording():
+    article = 'Visitors praised "the calm of the reading rooms after dark".'
+    src = source('Visitors wrote that they loved "calm of the reading rooms after dark".')
+    c = compare_quote(quote_of(article), [src])
+    assert c is not None and c.outcome == "consistent"

@@ -6,11 +6,17 @@ separately because headline lines otherwise merge into the next sentence) and re
 
 The package, by responsibility:
 
-- ``extract``: the entry points (a parsed line in, records out; a whole text line by line);
-- ``rules``: the rules, in the order they claim a cue, over one line's working state;
+- ``extract``: the entry points (a parsed line in, records out; a whole text line by line)
+  and each report's kind (quote, paraphrase, intention, evidence);
+- ``state``: one line's working state, and the checks every rule's output passes (a speaker
+  is a person, body or document; a cue keeps its auxiliaries; no content in a dateline);
+- ``rules``: the rules, in the order they claim a cue, and the step that keeps a report nested
+  in another's content out of the top level;
+- ``frames``: frames read partly from the surface (idioms, a name before a colon, headlines,
+  a source after a comma closing the sentence);
 - ``syntax``: parse helpers (trims, token runs, noun phrases, clause heads);
-- ``speakers``: whether a phrase can be a source, borrowed subjects, and resolving pronoun and
-  surname speakers to fuller mentions across the text;
+- ``speakers``: whether a phrase can be a source, borrowed subjects, and resolving pronoun,
+  relative-pronoun and surname speakers to fuller mentions across the text;
 - ``quotes``: pairing quotation marks and reading direct speech.
 
 Its word lists (reporting verbs, source nouns, titles, pronouns) are in ``nlp/lexicon.py``.

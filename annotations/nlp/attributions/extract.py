@@ -45,7 +45,7 @@ def extract_attributions(doc: Doc, base: int = 0) -> list[Attribution]:
 
     out: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
-    for d in run_rules(doc):
+    for d in run_rules(doc, text):
         key = (d.cue, d.content)
         if key in seen:
             continue

@@ -48,7 +48,9 @@ def idioms(ex: Extraction) -> None:
     """ "made it clear that …", "went on to say that …": the cue is the whole phrase."""
     doc = ex.doc
     for tok in doc:
-        if tok.i in ex.used or tok.pos_ != "VERB" or ex.in_quote(tok):
+        if tok.pos_ != "VERB" or tok.lemma_ not in IDIOM_CUES or tok.i in ex.used:
+            continue
+        if ex.in_quote(tok):
             continue
         cue = _idiom_at(doc, tok)
         if cue is None:
@@ -94,6 +96,8 @@ def name_colon(ex: Extraction) -> None:
     Marsh, The Northern Ledger: \"…\"", "Lindo: We will not raise fuel duty"). Labels ("Editor's
     note:", "The Latest:", "Update:") and times ("12:05") are not names."""
     doc = ex.doc
+    if ":" not in ex.text[:200]:
+        return
     colon = next((t for t in doc[:14] if t.text == ":"), None)
     if colon is None or colon.i == 0 or ex.in_quote(colon):
         return
@@ -131,8 +135,10 @@ def headline_reports(ex: Extraction) -> None:
     form, the source just before it, the content after it ("Court orders city to release
     records") or, when nothing follows, before the source ("…, large study suggests")."""
     doc = ex.doc
+    if len(doc) > 2 * _HEADLINE_WORDS or re.search(r"[.?!:\"\u201d]\s*$", ex.text):
+        return
     words = [t for t in doc if t.is_alpha]
-    if not 3 <= len(words) <= _HEADLINE_WORDS or re.search(r"[.?!:\"\u201d]\s*$", doc.text):
+    if not 3 <= len(words) <= _HEADLINE_WORDS:
         return
     for tok in doc[1:]:
         if tok.i in ex.used or ex.in_quote(tok):
@@ -174,6 +180,9 @@ def trailing_reports(ex: Extraction) -> None:
     the cue (here a noun, object of "from")."""
     doc = ex.doc
     for sent in doc.sents:
+        last = next((t for t in reversed(sent) if not t.is_punct), None)
+        if last is None or last.lower_ not in REPORTING_FORMS:
+            continue
         words = [t for t in sent if not t.is_punct]
         if len(words) < 5:
             continue

@@ -34,6 +34,8 @@ def find_quotes(text: str) -> list[Quote]:
     a line has no double quotes (British style), since ’ is mostly an apostrophe."""
     quotes: list[Quote] = []
     has_double = '"' in text or "\u201c" in text
+    if not has_double and "\u2018" not in text:
+        return quotes
     opener: int | None = None
     opener_char = ""
     for i, ch in enumerate(text):

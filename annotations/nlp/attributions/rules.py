@@ -84,6 +84,8 @@ from annotations.nlp.lexicon import (
 
 def according_to(ex: Extraction) -> None:
     doc = ex.doc
+    if "ccording" not in ex.text:
+        return
     for tok in doc:
         if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
             continue
@@ -140,9 +142,11 @@ def _with_describing_participle(doc: Doc, speaker: list[Token]) -> list[Token]:
 
 def reporting_verbs(ex: Extraction) -> None:
     for tok in ex.doc:
-        if tok.i in ex.used or tok.pos_ != "VERB" or ex.in_quote(tok):
+        if tok.pos_ != "VERB" or tok.i in ex.used:
             continue
         lemma = tok.lemma_.lower()
+        if lemma not in REPORTING_LEMMAS and lemma not in CONCERN_VERBS or ex.in_quote(tok):
+            continue
         if lemma in CONCERN_VERBS:
             _concern(ex, tok)
             continue
@@ -184,12 +188,14 @@ def _active(ex: Extraction, verb: Token, lemma: str) -> None:
     particle = next((c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1), None)
     cue = list(ex.doc[verb.i : particle.i + 1]) if particle is not None else [verb]
     report = _Report(verb, lemma, speaker, own, cue, is_hedged(verb))
-    if closes_sentence(verb) and _inverted_without_quotes(ex, verb, speaker, report.hedged):
+    relative = relative_antecedent(speaker) is not None  # "…, who said …" inverts nothing
+    inverted = not relative and closes_sentence(verb)
+    if inverted and _inverted_without_quotes(ex, verb, speaker, report.hedged):
         return
     for find_content in _ACTIVE_CONTENT:
         if find_content(ex, report):
             return
-    if not relative_antecedent(speaker):  # "…, who maintain bases in …" inverts nothing
+    if not relative:
         _inverted_without_quotes(ex, verb, speaker, report.hedged)
 
 
@@ -212,7 +218,10 @@ def _from_complement(ex: Extraction, r: _Report) -> bool:
         if comp.dep_ == "xcomp" and obj is not None and obj.i < comp.i:
             # "urged lawmakers to act": who is urged belongs to what was urged
             toks = list(ex.doc[obj.left_edge.i : comp.right_edge.i + 1])
-        if ex.add_tokens(r.speaker, r.cue, trim(longest_run(toks)), r.hedged):
+        toks = trim(longest_run(toks))
+        while len(toks) > 1 and toks[0].ent_type_ in {"DATE", "TIME"} and toks[0].i > r.verb.i:
+            toks = toks[1:]  # "said Tuesday the bill would pass": the day is when it was said
+        if ex.add_tokens(r.speaker, r.cue, toks, r.hedged):
             return True
     return False
 
@@ -456,8 +465,10 @@ def _agentless_passive(ex: Extraction, verb: Token) -> None:
 
 def colon_reports(ex: Extraction) -> None:
     doc = ex.doc
+    if ":" not in ex.text:
+        return
     for tok in doc:
-        if tok.i in ex.used or ex.in_quote(tok) or tok.lower_ not in REPORTING_FORMS:
+        if tok.lower_ not in REPORTING_FORMS or tok.i in ex.used or ex.in_quote(tok):
             continue
         nxt = tok.i + 1
         while nxt < len(doc) and doc[nxt].pos_ == "ADV":
@@ -541,6 +552,8 @@ def continued_quotes(ex: Extraction) -> None:
 def hedges(ex: Extraction) -> None:
     """A hedge adverb marks the report it modifies (or sits in) as hedged. On its own it is no
     report: nobody is named as saying anything."""
+    if not ex.drafts:
+        return
     for tok in ex.doc:
         if tok.lower_ not in HEDGE_ADVERBS or tok.i in ex.used:
             continue
@@ -583,9 +596,10 @@ RULES: tuple[Callable[[Extraction], None], ...] = (
 )
 
 
-def run_rules(doc: Doc) -> list[Draft]:
-    """Every rule over one parsed line, drafts in text order (cue, then content)."""
-    ex = Extraction(doc)
+def run_rules(doc: Doc, text: str | None = None) -> list[Draft]:
+    """Every rule over one parsed line (``text`` is ``doc.text`` when the caller has it),
+    drafts in text order (cue, then content)."""
+    ex = Extraction(doc, text)
     for rule in RULES:
         rule(ex)
     drafts = drop_nested(ex.drafts)

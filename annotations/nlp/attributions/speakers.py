@@ -137,7 +137,10 @@ def relative_antecedent(speaker: Sequence[Token]) -> list[Token] | None:
     verb = speaker[0].head
     if verb.dep_ != "relcl" or verb.head is verb:
         return None
-    return noun_phrase(verb.head, exclude=set(range(verb.left_edge.i, verb.right_edge.i + 1)))
+    head = verb.head
+    while head.dep_ == "appos" and head.head is not head and head.head.i < head.i:
+        head = head.head  # "Sen. Lindsey Graham, R-S.C., who …": the name, not the state
+    return noun_phrase(head, exclude=set(range(verb.left_edge.i, verb.right_edge.i + 1)))
 
 
 # --------------------------------------------------------------------------- across the text

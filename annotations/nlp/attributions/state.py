@@ -63,10 +63,11 @@ def is_hedged(token: Token) -> bool:
 
 def dateline_end(text: str) -> int:
     """Where a dateline at the start of the line ends (0 when there is none)."""
-    match = _DATELINE.match(text)
-    if match is None or not re.match(r"\s*[A-Z]{2}", text):
+    head = text[:80]
+    if not re.match(r"\s*[A-Z]{2}", head) or not re.search(r"[\u2014\u2013-]", head):
         return 0
-    return match.end()
+    match = _DATELINE.match(head)
+    return match.end() if match is not None else 0
 
 
 def cue_lemma(cue: Sequence[Token]) -> str:
@@ -82,16 +83,17 @@ def cue_lemma(cue: Sequence[Token]) -> str:
 class Extraction:
     """One line's parse, its quotes, the drafts found so far and the cue tokens they used."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
-        self.quotes = find_quotes(doc.text)
+        # Doc.text joins every token each time it is read: read it once
+        self.text = doc.text if text is None else text
+        self.quotes = find_quotes(self.text)
         self.drafts: list[Draft] = []
         self.used: set[int] = set()
-        self.dateline = dateline_end(doc.text)
+        self.dateline = dateline_end(self.text)
 
     def in_quote(self, token: Token) -> bool:
-        return quote_at(self.quotes, token.idx) is not None
+        return bool(self.quotes) and quote_at(self.quotes, token.idx) is not None
 
     def speaker_allowed(self, speaker: Sequence[Token], cue: Sequence[Token]) -> bool:
         """A person, body or document outside the dateline; "it" only with a verb of saying."""

@@ -76,12 +76,16 @@ def noun_phrase(head: Token, exclude: set[int] | None = None) -> list[Token]:
     clause that is a report of its own ("the party, which has promised …": that report has its
     own attribution, whose speaker is "which"), and minus anything in ``exclude``."""
     toks = subtree_tokens(head)
-    for child in head.rights:
-        if child.dep_ == "relcl" and child.left_edge.i > 0:
-            before = head.doc[child.left_edge.i - 1]
-            if before.text == "," and child.lemma_.lower() in REPORTING_LEMMAS:
-                toks = [t for t in toks if t.i < before.i]
-                break
+    for tok in list(toks):
+        # on the head or on a name in apposition to it ("Sen. Graham, R-S.C., who said …")
+        if tok.i != head.i and tok.dep_ != "appos":
+            continue
+        for child in tok.rights:
+            if child.dep_ == "relcl" and child.left_edge.i > 0:
+                before = head.doc[child.left_edge.i - 1]
+                if before.text == "," and child.lemma_.lower() in REPORTING_LEMMAS:
+                    toks = [t for t in toks if t.i < before.i]
+                    break
     if exclude:
         kept = longest_run(t for t in toks if t.i not in exclude)
         toks = kept if any(t.i == head.i for t in kept) else [head]
