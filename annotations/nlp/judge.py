@@ -67,6 +67,7 @@ class SourceSet:
     quotes: list[SourceQuotes]
 
     def __post_init__(self) -> None:
+        self.display = self.index.for_display()
         self._keys = {f.source_id: f.keys for f in self.figures}
         self.by_span = {(p.source_id, p.start): p for p in self.passages}
         self._starts: dict[str, list[tuple[int, int, Passage]]] = {}
@@ -114,11 +115,16 @@ class ClaimInput:
 
 
 def _retrieve(
-    terms: Counter[str], sources: SourceSet, comparisons: Sequence[Comparison]
+    terms: Counter[str],
+    sources: SourceSet,
+    comparisons: Sequence[Comparison],
+    index: Bm25Index | None = None,
 ) -> list[tuple[Passage, float, float]]:
     """(passage, fused score, BM25 score), best first: BM25, plus a bonus for a passage that
-    holds the aligned counterpart of one of the claim's figures or dates."""
-    hits = {id(p): (p, s) for p, s in sources.index.search(terms, SEARCH_K)}
+    holds the aligned counterpart of one of the claim's figures or dates. ``index`` defaults
+    to the one the support decision was fit on."""
+    index = sources.index if index is None else index
+    hits = {id(p): (p, s) for p, s in index.search(terms, SEARCH_K)}
     bonus: dict[int, float] = {}
     for c in comparisons:
         if c.source_id is None or c.source_start is None or c.kind in ("credit", "negation"):
@@ -126,7 +132,7 @@ def _retrieve(
         p = sources.passage_at(c.source_id, c.source_start)
         if p is not None:
             bonus[id(p)] = bonus.get(id(p), 0.0) + ANCHOR_BONUS
-            hits.setdefault(id(p), (p, sources.index.score_of(terms, p)))
+            hits.setdefault(id(p), (p, index.score_of(terms, p)))
     ranked = [(p, min(1.0, s + bonus.get(k, 0.0)), s) for k, (p, s) in hits.items()]
     ranked.sort(key=lambda x: (-x[1], x[0].source_id, x[0].start))
     return ranked
@@ -287,12 +293,26 @@ def judge_claim(
         flags.append(not_in_sources_flag(claim, evidence, has_sources=sources.present))
     return dataclasses.replace(
         claim,
-        evidence=evidence,
+        evidence=(_shown(ci.terms, sources, comparisons) or evidence) if evidence else evidence,
         flags=tuple(_dedupe(flags)),
         support=support,
         comparisons=tuple(comparisons),
         support_scores=tuple((k, round(v, 4)) for k, v in scores.items()),
         support_features=tuple(features.items()),
+    )
+
+
+def _shown(
+    terms: Counter[str], sources: SourceSet, comparisons: Sequence[Comparison]
+) -> tuple[Evidence, ...]:
+    """The passages a reviewer is shown, in the display ranker's order. The decision above
+    was taken on the support ranker's passages; a claim with none above the floor there shows
+    none, so "not found" never sits beside passages."""
+    ranked = _retrieve(terms, sources, comparisons, sources.display)
+    return tuple(
+        Evidence(p.source_id, p.start, p.end, p.text, round(s, 4))
+        for p, s, _ in ranked[:TOP_K]
+        if s >= MIN_EVIDENCE_SCORE
     )
 
 

@@ -48,6 +48,18 @@ STANCE_LEMMAS = frozenset(
 # Requests and questions ("asked whether …", "asked the court to …", "demanded an apology").
 REQUEST_LEMMAS = frozenset({"ask", "demand", "request"})
 
+# Beliefs, expectations and restatements with a clause ("expects that rates will rise", "fears
+# the deal could collapse", "reiterated that …"): news attribution corpora annotate them as
+# reports of the holder's position. They count only with a clausal complement and a speaker
+# the parse gives, never through a nominal object ("knew him", "feared the worst").
+COGNITION_LEMMAS = frozenset(
+    {
+        "anticipate", "assume", "assure", "boast", "counter", "doubt", "expect", "fear",
+        "feel", "guess", "hint", "hope", "imply", "know", "lament", "reckon", "recall",
+        "reiterate", "repeat", "retort", "signal", "speculate", "suspect", "worry",
+    }
+)  # fmt: skip
+
 REPORTING_LEMMAS = (
     _CORE_REPORTING_LEMMAS
     | INTENTION_LEMMAS
@@ -64,12 +76,34 @@ REPORTING_LEMMAS = (
         "post", "propose", "recommend", "remark", "reply", "respond", "testify", "think",
         "tweet", "underline", "underscore", "urge",
     }
+    | COGNITION_LEMMAS
 )  # fmt: skip
 
 # The claim scorer's "attributed" feature reads bare lemmas with no parse rules behind them, so
 # it keeps to the unambiguous verbs, plus "accuse" (an accusation is somebody's claim) and
 # "according" (the "according to" frame); "think"/"believe" count as opinion there instead.
 CLAIM_REPORTING_LEMMAS = _CORE_REPORTING_LEMMAS | {"accuse", "according"}
+
+# Nouns that carry a report with their that-clause and holder ("Trump's claim that …", "the
+# governor's view is that …"); verbs whose subject holds such a noun ("made the claim that …").
+REPORT_NOUNS = frozenset(
+    {
+        "accusation", "admission", "allegation", "argument", "assertion", "belief", "charge",
+        "claim", "contention", "insistence", "pledge", "prediction", "promise", "suggestion",
+        "view", "warning",
+    }
+)  # fmt: skip
+HOLDER_VERBS = frozenset({"make", "issue", "repeat", "reiterate", "voice", "level", "renew"})
+# Adjectives whose clause is the subject's position ("are worried that …", "remain convinced
+# the plan will work"), after these verbs only.
+STANCE_ADJECTIVES = frozenset(
+    {
+        "adamant", "aware", "certain", "concerned", "confident", "convinced", "doubtful",
+        "fearful", "hopeful", "optimistic", "pessimistic", "positive", "skeptical",
+        "sceptical", "sure", "worried",
+    }
+)  # fmt: skip
+STATE_VERBS = frozenset({"be", "feel", "remain", "seem", "appear", "become", "grow", "stay"})
 
 # Verbs that report through a nominal object too ("describes a relationship", "reported 38
 # cases"). Say/believe/conclude are left out: "concluded the meeting" is not a report.

@@ -389,3 +389,89 @@ def test_extract_attributions_alone_returns_kinds(nlp):
     doc = nlp("The survey found that most voters backed the plan.")
     (a,) = extract_attributions(doc)
     assert a.kind == "evidence"
+
+
+# --------------------------------------------------------------------------- beliefs and restatements
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker", "cue"),
+    [
+        (
+            "The central bank expects that inflation will ease by spring.",
+            "The central bank",
+            "expects",
+        ),
+        ("Farmers fear the new tariff will close their export markets.", "Farmers", "fear"),
+        (
+            "The minister reiterated that no school would close this year.",
+            "The minister",
+            "reiterated",
+        ),
+        ("Analysts suspect the merger was agreed months ago.", "Analysts", "suspect"),
+    ],
+)
+def test_a_belief_or_restatement_with_a_clause_is_a_report(nlp, line, speaker, cue):
+    a = only(nlp, line)
+    assert a.speaker is not None and a.speaker.text == speaker
+    assert a.cue.text == cue
+    assert a.kind == "paraphrase"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The storm led residents to fear that the bridge would fail.",  # borrowed subject
+        "She knew the road well and feared the worst.",  # nominal objects, no clause
+        "We hope so.",
+    ],
+)
+def test_a_belief_without_its_own_subject_and_clause_is_not_a_report(nlp, line):
+    assert found(nlp, line) == []
+
+
+# --------------------------------------------------------------------------- nouns and adjectives that carry a report
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "The mayor's claim that crime had halved drew loud objections.",
+            ("The mayor", "claim", "that crime had halved"),
+        ),
+        (
+            "The treasurer's view is that the fund cannot cover another deficit.",
+            ("The treasurer", "view", "that the fund cannot cover another deficit"),
+        ),
+        (
+            "The union made the argument that wages had fallen for a decade.",
+            ("The union", "argument", "that wages had fallen for a decade"),
+        ),
+        (
+            "Growers are worried that the frost will ruin the harvest.",
+            ("Growers", "are worried", "that the frost will ruin the harvest"),
+        ),
+        (
+            "Engineers remain confident the dam will hold.",
+            ("Engineers", "remain confident", "the dam will hold"),
+        ),
+    ],
+)
+def test_a_report_noun_or_stance_adjective_with_a_holder_and_a_clause(nlp, line, expected):
+    a = only(nlp, line)
+    assert triple(a) == expected
+    assert a.kind == "paraphrase"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The claim that crime had halved was false.",  # nobody's claim
+        "It is certain that the road will close.",  # no holder
+        "The council's claim to the land was rejected.",  # no clause
+        "Residents were worried about the noise.",  # no clause
+    ],
+)
+def test_a_report_noun_or_adjective_without_holder_or_clause_is_not_a_report(nlp, line):
+    assert found(nlp, line) == []

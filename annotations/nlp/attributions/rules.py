@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from annotations.nlp.attributions import frames
+from annotations.nlp.attributions import frames, holders
 from annotations.nlp.attributions.quotes import (
     quote_content,
 )
@@ -65,6 +65,7 @@ from annotations.nlp.attributions.syntax import (
 from annotations.nlp.lexicon import (
     AGENTLESS_REPORT_LEMMAS,
     CALL_PREPOSITIONS,
+    COGNITION_LEMMAS,
     CONCERN_NOUNS,
     CONCERN_VERBS,
     HEDGE_ADVERBS,
@@ -188,6 +189,12 @@ def _active(ex: Extraction, verb: Token, lemma: str) -> None:
     particle = next((c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1), None)
     cue = list(ex.doc[verb.i : particle.i + 1]) if particle is not None else [verb]
     report = _Report(verb, lemma, speaker, own, cue, is_hedged(verb))
+    if lemma in COGNITION_LEMMAS:
+        # a belief is somebody's only with its own subject and a clause: "leading Pyongyang
+        # to fear that …" is not Putin's fear, "hoped so" states nothing
+        if own:
+            _from_complement(ex, report)
+        return
     relative = relative_antecedent(speaker) is not None  # "…, who said …" inverts nothing
     inverted = not relative and closes_sentence(verb)
     if inverted and _inverted_without_quotes(ex, verb, speaker, report.hedged):
@@ -587,6 +594,8 @@ RULES: tuple[Callable[[Extraction], None], ...] = (
     according_to,
     frames.idioms,
     reporting_verbs,
+    holders.report_nouns,
+    holders.stance_adjectives,
     colon_reports,
     frames.name_colon,
     frames.headline_reports,
