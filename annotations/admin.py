@@ -34,12 +34,15 @@ from .models import (
     AuditVerb,
     Claim,
     CorrectionNotice,
+    DoubleReview,
     Entity,
     EvidenceLink,
     Flag,
+    PassDecision,
     Quantity,
     Rating,
     RatingScale,
+    ReviewPass,
     Source,
     Verdict,
     VerdictRevision,
@@ -300,6 +303,7 @@ class AnnotationRunAdmin(admin.ModelAdmin):
         "progress",
         "model_name",
         "model_version",
+        "scorer_version",
         "attempts",
         "created_at",
         "finished_at",
@@ -308,6 +312,10 @@ class AnnotationRunAdmin(admin.ModelAdmin):
     search_fields = ("article__title", "error")
     readonly_fields = [f.name for f in AnnotationRun._meta.fields]
     list_select_related = ("article",)
+
+    @admin.display(description="claim scorer")
+    def scorer_version(self, obj: AnnotationRun) -> str:
+        return (obj.model_versions or {}).get("checkworthy", "")
 
     def has_add_permission(self, request):
         return False
@@ -460,6 +468,41 @@ class CorrectionNoticeAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("note",)
     list_select_related = ("verdict", "created_by")
+
+
+class _ShownInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PassDecisionInline(_ShownInline):
+    model = PassDecision
+    fields = ("claim", "accepted", "start", "end", "rating", "attributions")
+    readonly_fields = fields
+
+
+@admin.register(DoubleReview)
+class DoubleReviewAdmin(ReadOnlyAdmin):
+    """The blind double review changes only through its workbench steps (the editor's
+    decisions are in the audit trail and on the adjudication page)."""
+
+    list_display = ("article", "required", "stage", "adjudicated_by", "adjudicated_at")
+    list_filter = ("stage", "required")
+    list_select_related = ("article", "adjudicated_by")
+
+
+@admin.register(ReviewPass)
+class ReviewPassAdmin(ReadOnlyAdmin):
+    list_display = ("article", "number", "reviewer", "status", "submitted_at")
+    list_filter = ("status", "number")
+    list_select_related = ("article", "reviewer")
+    inlines = [PassDecisionInline]
 
 
 @admin.register(AuditEvent)

@@ -10,13 +10,14 @@ every character's original offset recoverable in the browser.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, Protocol
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 MarkKind = Literal["claim", "speaker", "cue", "content", "quantity"]
 
@@ -62,13 +63,19 @@ class MarkedSpan(Protocol):
     def end(self) -> int: ...
 
 
+def _escape_text(text: str) -> str:
+    # What ``django.utils.html.escape`` does (it wraps this same function), without the lazy-
+    # string check that costs more than the escaping on the thousands of segments of a page.
+    return html.escape(text).replace("\r", "&#13;")
+
+
 def html_text(text: str) -> SafeString:
     """Escape text for HTML, keeping carriage returns as character references.
 
     The HTML parser turns a literal CR LF into LF, which would shift every later offset by
     one in the browser; ``&#13;`` survives parsing as a real CR.
     """
-    return mark_safe(escape(text).replace("\r", "&#13;"))  # noqa: S308 - escaped just above
+    return mark_safe(_escape_text(text))  # noqa: S308 - escaped just above
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +112,7 @@ class Segment:
 
     @property
     def claim_ids(self) -> str:
-        return " ".join(str(c.pk) for c in self.claims)
+        return " ".join(str(int(c.pk)) for c in self.claims)
 
     @property
     def marked(self) -> bool:
@@ -114,20 +121,25 @@ class Segment:
     def render(self, *, oob: bool = False) -> SafeString:
         """The segment's ``<span>``. Built here rather than in a template loop because an
         article has thousands of segments; every interpolated value is escaped."""
+        return mark_safe(self._render(oob))  # noqa: S308 - see _render
+
+    def _render(self, oob: bool) -> str:
+        text = _escape_text(self.text)
         if not self.marked:
-            return mark_safe(f'<span data-start="{self.start}">{self.html}</span>')  # noqa: S308
+            return f'<span data-start="{self.start}">{text}</span>'
         claims = ""
         primary = self.primary
         if primary is not None:
-            claims = f' data-claims="{self.claim_ids}" data-claim="{primary.pk}"'
+            claims = f' data-claims="{self.claim_ids}" data-claim="{int(primary.pk)}"'
             # One tab stop per claim, where it starts: Enter or Space there opens that claim.
             starting = [c for c in self.claims if c.start == self.start]
             if starting:
-                claims += f' tabindex="0" data-claim-start="{starting[0].pk}"'
+                claims += f' tabindex="0" data-claim-start="{int(starting[0].pk)}"'
         swap = ' hx-swap-oob="true"' if oob else ""
-        return mark_safe(  # noqa: S308 - css is escaped, ids are ints, the text is escaped
-            f'<span id="seg-{self.start}" class="{escape(self.css)}" data-start="{self.start}"'
-            f"{claims}{swap}>{self.html}</span>"
+        # css is escaped, ids are ints, the text is escaped
+        return (
+            f'<span id="seg-{self.start}" class="{html.escape(self._css(primary))}" '
+            f'data-start="{self.start}"{claims}{swap}>{text}</span>'
         )
 
     @property
@@ -136,8 +148,10 @@ class Segment:
 
     @property
     def css(self) -> str:
+        return self._css(self.primary)
+
+    def _css(self, primary: MarkedClaim | None) -> str:
         classes = []
-        primary = self.primary
         if primary is not None:
             classes += ["cl", f"sup-{primary.support}", f"st-{primary.review_state}"]
             if len(self.claims) > 1:
@@ -184,15 +198,27 @@ def build_segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
     segments = []
     for a, b in pairwise(bounds):
         active = [m for m in active if m.end > a] + starting.get(a, [])
+        claims: list[MarkedClaim] = []
+        parts: set[str] = set()
+        attribution_ids: set[int] = set()
+        quantity = False
+        for m in active:  # one pass: a long article has thousands of segments
+            if m.claim is not None:
+                claims.append(m.claim)
+            if m.kind == "quantity":
+                quantity = True
+            elif m.kind in _PART_CLASS:
+                parts.add(_PART_CLASS[m.kind])
+                attribution_ids.add(m.ref)
         segments.append(
             Segment(
                 start=a,
                 end=b,
                 text=text[a:b],
-                claims=tuple(m.claim for m in active if m.claim is not None),
-                parts=frozenset(_PART_CLASS[m.kind] for m in active if m.kind in _PART_CLASS),
-                attribution_ids=tuple(sorted({m.ref for m in active if m.kind in _PART_CLASS})),
-                quantity=any(m.kind == "quantity" for m in active),
+                claims=tuple(claims),
+                parts=frozenset(parts),
+                attribution_ids=tuple(sorted(attribution_ids)),
+                quantity=quantity,
             )
         )
     return segments
@@ -200,7 +226,7 @@ def build_segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
 
 def render_segments(segments: Iterable[Segment]) -> SafeString:
     """The whole marked-up text: each segment escapes its own piece."""
-    return mark_safe("".join(s.render() for s in segments))  # noqa: S308 - each escaped
+    return mark_safe("".join(s._render(False) for s in segments))  # noqa: S308 - each escaped
 
 
 def segments_in(segments: Iterable[Segment], start: int, end: int) -> list[Segment]:
@@ -230,3 +256,93 @@ def excerpt(text: str, start: int, end: int, context: int = 320) -> Excerpt:
         space = text.rfind(" ", end, hi)
         hi = space if space != -1 else hi
     return Excerpt(text[lo:start], text[start:end], text[end:hi], lo > 0, hi < len(text))
+
+
+# --- lists too long for a template loop -------------------------------------------------------
+# A long article lists hundreds of claims and open flags; rendering each row through the
+# template engine cost more than everything else on the page together. Like the segments, the
+# rows are built here, every interpolated value escaped.
+
+
+class ListedClaim(MarkedClaim, Protocol):
+    """What a claim's entry in the claim list shows."""
+
+    @property
+    def text(self) -> str: ...
+
+
+def truncate(text: str, limit: int) -> str:
+    """The template filter ``truncatechars``, with a fast path for the usual short text."""
+    if len(text) <= limit:
+        return text
+    return Truncator(text).chars(limit)
+
+
+def nav_item(
+    claim: ListedClaim,
+    *,
+    state_label: str,
+    open_flags: int,
+    rating: str,
+    review_url: str,
+    claims_url: str,
+    oob: bool = False,
+) -> SafeString:
+    """One entry of the claim list: a link that opens the claim's panel."""
+    pk = int(claim.pk)
+    meta = html.escape(state_label.lower())
+    if open_flags:
+        meta += f" · ⚑{int(open_flags)}"
+    if rating:
+        meta += f" · {html.escape(rating)}"
+    link = f"{html.escape(review_url)}?claim={pk}"
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return mark_safe(  # noqa: S308 - urls, classes and text escaped, ids are ints
+        f'<li id="nav-{pk}" class="nav-item"{swap}><a href="{link}" '
+        f'hx-get="{html.escape(claims_url)}{pk}/" hx-push-url="{link}">'
+        f'<span class="dot sup-{html.escape(claim.support)} st-{html.escape(claim.review_state)}" '
+        f'aria-hidden="true"></span><span class="nav-text" dir="auto">'
+        f"{html.escape(truncate(claim.text, 90))}</span>"
+        f'<span class="nav-meta">{meta}</span></a></li>'
+    )
+
+
+def flag_row(
+    *,
+    claim_id: int,
+    position: int,
+    flag_type: str,
+    type_label: str,
+    article_text: str,
+    source_text: str,
+    claim_text: str,
+    compared: Iterable[tuple[str, str]],
+    review_url: str,
+    claims_url: str,
+) -> SafeString:
+    """One open flag in the list above the text: which claim, what disagrees, and up to a
+    few ``(outcome, summary)`` lines of what was compared."""
+    pk = int(claim_id)
+    link = f"{html.escape(review_url)}?claim={pk}"
+    if source_text:
+        says = (
+            f'<span class="says"><span class="who">Article:</span> '
+            f'<q dir="auto">{html.escape(truncate(article_text, 90))}</q> '
+            f'<span class="who">Source:</span> '
+            f'<q dir="auto">{html.escape(truncate(source_text, 140))}</q></span>'
+        )
+    else:
+        said = html.escape(truncate(article_text or claim_text, 110))
+        says = f'<span class="says"><q dir="auto">{said}</q></span>'
+    lines = "".join(
+        f'<span class="compared outcome-{html.escape(outcome)}" dir="auto">'
+        f"{html.escape(truncate(summary, 180))}</span>"
+        for outcome, summary in compared
+    )
+    return mark_safe(  # noqa: S308 - urls, classes and text escaped, ids are ints
+        f'<li class="flag-row flag-{html.escape(flag_type)}"><a href="{link}" '
+        f'hx-get="{html.escape(claims_url)}{pk}/" hx-push-url="{link}">'
+        f'<span class="which">Claim {int(position)}</span> '
+        f"<strong>{html.escape(type_label)}</strong> "
+        f"{says}{lines}</a></li>"
+    )

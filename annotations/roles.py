@@ -35,6 +35,8 @@ _ANNOTATIONS = (
 )
 # The public record and the audit trail: shown only (and never deletable in the console).
 _RECORD = ("verdict", "verdictrevision", "correctionnotice", "auditevent")
+# The double review's record (passes, their decisions, the adjudication): shown only.
+_DOUBLE_REVIEW = ("doublereview", "reviewpass", "passdecision", "adjudicationdecision")
 _EDITOR_ADMIN = (
     *(f"annotations.{action}_article" for action in ("view", "change", "delete")),
     *(f"annotations.{action}_source" for action in ("view", "add", "change", "delete")),
@@ -42,6 +44,7 @@ _EDITOR_ADMIN = (
     *(f"annotations.{action}_rating" for action in ("view", "add", "change", "delete")),
     *(f"annotations.{action}_{model}" for model in _ANNOTATIONS for action in ("view", "delete")),
     *(f"annotations.view_{model}" for model in _RECORD),
+    *(f"annotations.view_{model}" for model in _DOUBLE_REVIEW),
 )
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     REVIEWER: (REVIEW,),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import articles, queue, review
+from .views import articles, comments, dashboard, double_review, queue, review
 
 app_name = "annotations"
 
@@ -17,6 +17,33 @@ urlpatterns = [
     path("articles/<int:pk>/assign/", articles.article_assign, name="article_assign"),
     path("articles/<int:pk>/reviewed/", articles.article_mark_reviewed, name="article_reviewed"),
     path("articles/<int:pk>/history/", articles.article_history, name="article_history"),
+    path("articles/<int:pk>/undo/", review.article_undo, name="article_undo"),
+    path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
+    path("articles/<int:pk>/comments/", comments.article_comments, name="article_comments"),
+    path("claims/<int:pk>/comments/", comments.claim_comments, name="claim_comments"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
+    path("mentions/", comments.mentions, name="mentions"),
+    path("mentions/read/", comments.mentions_read, name="mentions_read"),
+    path(
+        "articles/<int:pk>/double-review/",
+        double_review.double_review_set,
+        name="double_review_set",
+    ),
+    path(
+        "articles/<int:pk>/double-review/first/",
+        double_review.review_pass_submit_first,
+        name="review_pass_submit_first",
+    ),
+    path("articles/<int:pk>/second-review/", double_review.second_review, name="second_review"),
+    path("articles/<int:pk>/adjudicate/", double_review.adjudicate, name="adjudicate"),
+    path(
+        "articles/<int:pk>/adjudicate/finish/",
+        double_review.adjudication_finish,
+        name="adjudication_finish",
+    ),
+    path("agreement/", double_review.agreement, name="agreement"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("articles/<int:pk>/claims/", review.claim_add, name="claim_add"),
     path("articles/<int:pk>/attributions/", review.attribution_add, name="attribution_add"),
     path("claims/<int:pk>/", review.claim_detail, name="claim_detail"),

@@ -11,7 +11,14 @@ as the page's forms send it. Then the proof that nothing was lost:
 It builds its own database on the PostgreSQL server (dropped afterwards), its own users and
 articles, and starts gunicorn with DEBUG off; it never touches the app's own data.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--workers 4]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--workers 3] [--threads 4]
+
+It prints where the CPU went during the run (gunicorn, PostgreSQL's backends, the simulated
+reviewers) beside the load average, since other work on the machine takes its share.
+
+gunicorn runs as production would on this 2-core machine: a few worker processes (the app
+is CPU-bound Python) with a few threads each (so one waiting on PostgreSQL does not hold a
+core idle), persistent database connections, and HTTP keep-alive, as browsers use it.
 """
 
 from __future__ import annotations
@@ -67,6 +74,8 @@ def _env(database_url: str, var_dir: Path) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "LOG_LEVEL": "WARNING",
+        # persistent connections: a connection per gunicorn thread, opened once
+        "DB_CONN_MAX_AGE": "600",
     }
 
 
@@ -143,9 +152,26 @@ class Reviewer:
     claim_version: dict[int, int] = field(default_factory=dict)
     attribution_version: dict[int, int] = field(default_factory=dict)
     verdict_version: dict[int, int] = field(default_factory=dict)
+    conn: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, data: dict[str, Any] | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        """One request on the reviewer's kept-alive connection (a browser keeps one open);
+        a dropped connection is reopened once, as a browser would."""
+        try:
+            return self._send(method, path, data)
+        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+            self.close()
+            return self._send(method, path, data)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _send(self, method: str, path: str, data: dict[str, Any] | None):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = self.conn
         headers = {"Cookie": f"sessionid={self.session}; csrftoken={self.csrf}"}
         body = None
         if method == "POST":
@@ -155,16 +181,15 @@ class Reviewer:
                 "X-CSRFToken": self.csrf,
                 "HX-Request": "true",
             }
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            cookie = response.getheader("Set-Cookie") or ""
-            if match := re.search(r"csrftoken=([^;]+)", cookie):
-                self.csrf = match.group(1)
-            return response.status, text
-        finally:
-            conn.close()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        cookie = response.getheader("Set-Cookie") or ""
+        if match := re.search(r"csrftoken=([^;]+)", cookie):
+            self.csrf = match.group(1)
+        if response.will_close:
+            self.close()
+        return response.status, text
 
     def learn(self, claim: int, html: str) -> None:
         """What the page or fragment shows, as the browser holds it after a swap."""
@@ -184,6 +209,7 @@ class Reviewer:
                 if time.monotonic() >= until:
                     break
                 self.act(self.rng.choices(ACTIONS[1:], weights=WEIGHTS[1:])[0], target)
+        self.close()
 
     def act(self, action: str, t: Target) -> None:
         path, data, ack_kind, ack_id = self._request_for(action, t)
@@ -191,6 +217,7 @@ class Reviewer:
         try:
             status, html = self.request("POST" if data is not None else "GET", path, data)
         except (OSError, http.client.HTTPException):
+            self.close()
             self.records.append(Record(action, 0, time.perf_counter() - started))
             return
         elapsed = time.perf_counter() - started
@@ -333,7 +360,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=("gthread", "sync"),
+        help="gunicorn worker type (sync: one request at a time, no keep-alive)",
+    )
     parser.add_argument("--articles", type=int, default=10)
     parser.add_argument("--claims", type=int, default=30, help="claims per article")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
@@ -373,6 +407,12 @@ def main() -> int:
                     "factcheck.wsgi",
                     "--workers",
                     str(args.workers),
+                    "--worker-class",
+                    args.worker_class,
+                    "--threads",
+                    str(args.threads),
+                    "--keep-alive",
+                    "75",  # longer than a reviewer's pause between two requests
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--backlog",
@@ -395,8 +435,11 @@ def main() -> int:
             ]
             print(
                 f"{args.clients} reviewers on {args.articles} articles × {args.claims} claims, "
-                f"{args.seconds:.0f} s, gunicorn {args.workers} workers, PostgreSQL"
+                f"{args.seconds:.0f} s, gunicorn {args.workers} {args.worker_class} workers × "
+                f"{args.threads} threads, PostgreSQL; {os.cpu_count()} CPUs, load average before "
+                + " ".join(f"{x:.2f}" for x in os.getloadavg())
             )
+            cpu_before = _cpu_split(server.pid, name)
             started = time.monotonic()
             until = started + args.seconds
             threads = [threading.Thread(target=r.run, args=(until,)) for r in reviewers]
@@ -405,6 +448,13 @@ def main() -> int:
             for thread in threads:
                 thread.join()
             elapsed = time.monotonic() - started
+            cpu_after = _cpu_split(server.pid, name)
+            print("load average after " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+            print(
+                "CPU seconds during the run: "
+                + ", ".join(f"{k} {cpu_after[k] - cpu_before[k]:.1f}" for k in cpu_before)
+                + f" (of {elapsed * (os.cpu_count() or 1):.0f} on {os.cpu_count()} CPUs)"
+            )
             records = [rec for r in reviewers for rec in r.records]
             proof = verify(records)
             ok = report(records, elapsed, proof)
@@ -416,6 +466,36 @@ def main() -> int:
         with psycopg.connect(f"{args.server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0 if ok else 1
+
+
+def _cpu_seconds(match) -> float:
+    """CPU seconds used so far by the processes whose (pid, ppid, command line) ``match``
+    accepts (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if match(int(entry.name), int(fields[1]), cmdline):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _cpu_split(server_pid: int, database: str) -> dict[str, float]:
+    """Where the CPU went: gunicorn (master and workers), PostgreSQL's backends for the
+    bench database, and this process (the simulated reviewers)."""
+    own = os.times()
+    return {
+        "gunicorn": _cpu_seconds(lambda pid, ppid, _: server_pid in (pid, ppid)),
+        "PostgreSQL": _cpu_seconds(
+            lambda _p, _pp, cmd: cmd.startswith("postgres:") and database in cmd
+        ),
+        "clients": own.user + own.system,
+    }
 
 
 def _free_port() -> int:

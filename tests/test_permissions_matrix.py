@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from annotations import services
 from annotations.models import Rating, Verdict
+from api import services as api_services
 from tests import factories, scenarios
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ class Row:
     kwargs: Kwargs
     expect: Expect
     data: Kwargs | None = None  # POST data, when empty data would not reach the check
+    content_type: str = ""  # the JSON API's rows send JSON
 
 
 def reviewers(ok: int, *, norole: int = 403) -> Expect:
@@ -85,6 +87,21 @@ def staff_only(ok: int | str) -> Expect:
     }
 
 
+def api_callers(ok: int, *, reviewer: int | None = None) -> Expect:
+    """The JSON API: no credentials is 401 (``WWW-Authenticate: Token``), not a redirect."""
+    return {
+        ANON: 401,
+        NOROLE: 403,
+        REVIEWER: ok if reviewer is None else reviewer,
+        EDITOR: ok,
+        STAFF: ok,
+    }
+
+
+def api_row(method: str, kwargs: Kwargs, expect: Expect) -> Row:
+    return Row(method, kwargs, expect, data=NONE, content_type="application/json")
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 ARTICLE: Kwargs = lambda w: {"pk": w.seed.article.pk}  # noqa: E731
 CLAIM: Kwargs = lambda w: {"pk": w.seed.budanov.pk}  # noqa: E731
@@ -92,6 +109,19 @@ ATTRIBUTION: Kwargs = lambda w: {"pk": w.seed.attribution.pk}  # noqa: E731
 FLAG: Kwargs = lambda w: {"pk": w.seed.arms.flags.first().pk}  # noqa: E731
 DRAFT: Kwargs = lambda w: {"pk": w.draft.pk}  # noqa: E731
 PUBLISHED: Kwargs = lambda w: {"pk": w.published.pk}  # noqa: E731
+
+
+def _comment(w: World) -> int:
+    """A comment by the world's reviewer on the budanov claim (made once)."""
+    from annotations.models import Comment
+
+    found = Comment.objects.filter(author=w.user).first()
+    if found is None:
+        found = services.comment_add(
+            article=w.seed.article, claim=w.seed.budanov, body="Check @nobody", actor=w.user
+        )
+    return found.pk
+
 
 # Bad or empty input is refused with 400 once the person is let in; that is the point here:
 # the request got past the access check, and nothing was changed.
@@ -127,6 +157,59 @@ MATRIX: dict[str, Row] = {
     "annotations:verdict_withdraw": Row("POST", PUBLISHED, editors(400)),
     "annotations:verdict_discard": Row("POST", DRAFT, reviewers(400)),
     "annotations:verdict_revisions": Row("GET", PUBLISHED, reviewers(200)),
+    "annotations:article_undo": Row("POST", ARTICLE, reviewers(302)),  # nothing to undo: back
+    # comments, mentions and retry (issue 12)
+    "annotations:article_retry": Row("POST", ARTICLE, editors(302)),  # nothing to retry: back
+    "annotations:article_comments": Row("GET", ARTICLE, reviewers(200)),
+    "annotations:claim_comments": Row("GET", CLAIM, reviewers(200)),
+    "annotations:comment_edit": Row("POST", lambda w: {"pk": _comment(w)}, reviewers(400)),
+    "annotations:comment_delete": Row("POST", lambda w: {"pk": _comment(w)}, reviewers(400)),
+    "annotations:mentions": Row("GET", NONE, reviewers(200)),
+    "annotations:mentions_read": Row("POST", NONE, reviewers(302)),
+    # blind double review and agreement (issue 12); the seed article needs no second review
+    "annotations:double_review_set": Row("POST", ARTICLE, editors(302)),  # back to the article
+    "annotations:review_pass_submit_first": Row("POST", ARTICLE, reviewers(400)),
+    "annotations:second_review": Row("GET", ARTICLE, reviewers(200)),
+    "annotations:adjudicate": Row("GET", ARTICLE, editors(200)),
+    "annotations:adjudication_finish": Row("POST", ARTICLE, editors(400)),
+    "annotations:agreement": Row("GET", NONE, reviewers(200)),
+    # the editors' dashboard (issue 14)
+    "annotations:dashboard": Row("GET", NONE, editors(200)),
+    # the JSON API (issue 14): an empty JSON body is a 400 once past the access check
+    "api:schema": Row("GET", NONE, api_callers(200)),
+    "api:docs": Row("GET", NONE, api_callers(200)),
+    "api:token": Row("GET", NONE, reviewers(200)),
+    "api:token_revoke": Row("POST", NONE, reviewers(302)),
+    "api:article-list": Row("GET", NONE, api_callers(200)),
+    "api:article-detail": Row("GET", ARTICLE, api_callers(200)),
+    "api:article-claims": Row("GET", ARTICLE, api_callers(200)),
+    "api:article-attributions": Row("GET", ARTICLE, api_callers(200)),
+    "api:article-flags": Row("GET", ARTICLE, api_callers(200)),
+    "api:article-verdicts": Row("GET", ARTICLE, api_callers(200)),
+    "api:article-runs": Row("GET", ARTICLE, api_callers(200)),
+    "api:article-retry": api_row("POST", ARTICLE, api_callers(400, reviewer=403)),  # running
+    "api:claim-detail": Row("GET", CLAIM, api_callers(200)),
+    "api:claim-confirm": api_row("POST", CLAIM, api_callers(400)),
+    "api:claim-reject": api_row("POST", CLAIM, api_callers(400)),
+    "api:claim-reopen": api_row("POST", CLAIM, api_callers(400)),
+    "api:claim-correct": api_row("POST", CLAIM, api_callers(400)),
+    "api:claim-verdict": Row("GET", lambda w: {"pk": w.draft.claim_id}, api_callers(200)),
+    "api:attribution-detail": Row("GET", ATTRIBUTION, api_callers(200)),
+    "api:attribution-confirm": api_row("POST", ATTRIBUTION, api_callers(400)),
+    "api:attribution-reject": api_row("POST", ATTRIBUTION, api_callers(400)),
+    "api:attribution-correct": api_row("POST", ATTRIBUTION, api_callers(400)),
+    "api:flag-detail": Row("GET", FLAG, api_callers(200)),
+    "api:flag-dismiss": api_row("POST", FLAG, api_callers(400, reviewer=403)),
+    "api:verdict-detail": Row("GET", DRAFT, api_callers(200)),
+    "api:verdict-submit": api_row("POST", DRAFT, api_callers(400)),
+    "api:verdict-send-back": api_row("POST", DRAFT, api_callers(400, reviewer=403)),
+    "api:verdict-publish": api_row("POST", DRAFT, api_callers(400, reviewer=403)),
+    "api:verdict-withdraw": api_row("POST", PUBLISHED, api_callers(400, reviewer=403)),
+    "api:verdict-discard": api_row("POST", DRAFT, api_callers(400)),
+    "api:run-list": Row("GET", NONE, api_callers(200)),
+    "api:run-detail": Row(
+        "GET", lambda w: {"pk": w.seed.article.runs.first().pk}, api_callers(200)
+    ),
     # public ClaimReview surfaces: published verdicts only, no sign-in
     "claimreview:verdict_public": Row("GET", lambda w: {"claim_id": w.seed.arms.pk}, everyone(200)),
     "claimreview:claim_jsonld": Row("GET", lambda w: {"claim_id": w.seed.arms.pk}, everyone(200)),
@@ -175,6 +258,7 @@ ADMIN_MODELS: dict[str, set[str]] = {
     "axes_accessattempt": set(),
     "axes_accesslog": set(),
     "axes_accessfailurelog": set(),
+    "authtoken_tokenproxy": set(),  # API tokens: the install administrator's (and each own)
     "annotations_article": {VIEW, CHANGE, DELETE},
     "annotations_source": {VIEW, ADD, CHANGE, DELETE},
     "annotations_ratingscale": {VIEW, ADD, CHANGE, DELETE},
@@ -189,6 +273,8 @@ ADMIN_MODELS: dict[str, set[str]] = {
     "annotations_verdictrevision": {VIEW},
     "annotations_correctionnotice": {VIEW},
     "annotations_auditevent": {VIEW},
+    "annotations_doublereview": {VIEW},
+    "annotations_reviewpass": {VIEW},
 }
 _PAGES = {"changelist": {VIEW, CHANGE}, "add": {ADD}, "change": {VIEW, CHANGE}}
 _PAGES |= {"history": {VIEW, CHANGE}, "delete": {DELETE}}
@@ -267,6 +353,8 @@ def world() -> World:
     withdrawn = services.verdict_publish(verdict=withdrawn, actor=editor)
     services.verdict_withdraw(verdict=withdrawn, actor=editor, reason="Wrong claim.")
     services.run_queue(article=seed.article)
+    api_services.token_create(user=reviewer)
+    _double_review(editor)
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     where = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
@@ -274,6 +362,18 @@ def world() -> World:
     AccessLog.objects.create(**where)
     AccessFailureLog.objects.create(**where)
     return World(seed, draft, published, reviewer)
+
+
+def _double_review(editor: User) -> None:
+    """Another article under double review, with a second review started (for the admin)."""
+    from annotations.services import double_review
+
+    other = factories.article(title="Double-reviewed")
+    factories.claim(other, other.body[:20])
+    double_review.double_review_set(article=other, required=True, actor=editor)
+    double_review.second_review_save(
+        article=other, actor=factories.user("matrix-second", role="reviewer"), decisions=[]
+    )
 
 
 def _people() -> dict[str, User | None]:
@@ -316,7 +416,8 @@ def test_each_person_gets_the_status_the_table_expects(world):
             client = _client(user) if "logout" in name else clients[person]
             with transaction.atomic():
                 data = row.data(world) if row.data else {}
-                response = getattr(client, row.method.lower())(url, data)
+                extra = {"content_type": row.content_type} if row.content_type else {}
+                response = getattr(client, row.method.lower())(url, data, **extra)
                 transaction.set_rollback(True)
             got[name][person] = _outcome(response)
     if os.environ.get("MATRIX_PRINT"):

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,366 +14,863 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('outlet', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('body', models.TextField()),
-                ('language', models.CharField(default='en', max_length=12)),
-                ('status', models.CharField(choices=[('new', 'New'), ('preannotating', 'Pre-annotating'), ('ready', 'Ready for review'), ('in_review', 'In review'), ('reviewed', 'Reviewed'), ('published', 'Published'), ('failed', 'Failed')], default='new', max_length=20)),
-                ('content_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_articles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("outlet", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("body", models.TextField()),
+                ("language", models.CharField(default="en", max_length=12)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("preannotating", "Pre-annotating"),
+                            ("ready", "Ready for review"),
+                            ("in_review", "In review"),
+                            ("reviewed", "Reviewed"),
+                            ("published", "Published"),
+                            ("failed", "Failed"),
+                        ],
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                ("content_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_articles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AnnotationRun',
+            name="AnnotationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pipeline_version', models.CharField(max_length=40)),
-                ('model_name', models.CharField(blank=True, max_length=100)),
-                ('model_version', models.CharField(blank=True, max_length=40)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='queued', max_length=12)),
-                ('stage', models.CharField(blank=True, max_length=40)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('timings', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pipeline_version", models.CharField(max_length=40)),
+                ("model_name", models.CharField(blank=True, max_length=100)),
+                ("model_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=40)),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("timings", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="runs",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(max_length=60)),
-                ('target_type', models.CharField(max_length=40)),
-                ('target_id', models.BigIntegerField(null=True)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_events', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("verb", models.CharField(max_length=60)),
+                ("target_type", models.CharField(max_length=40)),
+                ("target_id", models.BigIntegerField(null=True)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_events",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('kinds', models.JSONField(blank=True, default=list)),
-                ('origin', models.CharField(choices=[('machine', 'Machine'), ('reviewer', 'Reviewer')], default='machine', max_length=10)),
-                ('review_state', models.CharField(choices=[('pending', 'Pending'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected'), ('corrected', 'Corrected')], default='pending', max_length=10)),
-                ('support', models.CharField(choices=[('supported', 'Supported'), ('partly_supported', 'Partly supported'), ('contradicted', 'Contradicted'), ('not_found', 'Not found')], default='not_found', max_length=20)),
-                ('machine_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('machine_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('machine_text', models.TextField(blank=True)),
-                ('claim_reviewed', models.CharField(blank=True, max_length=300)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='annotations.article')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='annotations.annotationrun')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("kinds", models.JSONField(blank=True, default=list)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("machine", "Machine"), ("reviewer", "Reviewer")],
+                        default="machine",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "review_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                            ("corrected", "Corrected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "support",
+                    models.CharField(
+                        choices=[
+                            ("supported", "Supported"),
+                            ("partly_supported", "Partly supported"),
+                            ("contradicted", "Contradicted"),
+                            ("not_found", "Not found"),
+                        ],
+                        default="not_found",
+                        max_length=20,
+                    ),
+                ),
+                ("machine_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("machine_end", models.PositiveIntegerField(blank=True, null=True)),
+                ("machine_text", models.TextField(blank=True)),
+                ("claim_reviewed", models.CharField(blank=True, max_length=300)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="annotations.annotationrun",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'start', 'id'],
+                "ordering": ["article", "start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('number_mismatch', 'Number differs'), ('range_vs_point', 'Range vs single figure'), ('attribution_mismatch', 'Attributed to someone else'), ('date_mismatch', 'Date differs'), ('quote_mismatch', 'Quote wording differs'), ('not_in_sources', 'Not found in any source')], max_length=24)),
-                ('article_text', models.TextField(blank=True)),
-                ('source_text', models.TextField(blank=True)),
-                ('message', models.TextField(blank=True)),
-                ('dismissed_at', models.DateTimeField(blank=True, null=True)),
-                ('dismiss_reason', models.TextField(blank=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='annotations.claim')),
-                ('dismissed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("number_mismatch", "Number differs"),
+                            ("range_vs_point", "Range vs single figure"),
+                            ("attribution_mismatch", "Attributed to someone else"),
+                            ("date_mismatch", "Date differs"),
+                            ("quote_mismatch", "Quote wording differs"),
+                            ("not_in_sources", "Not found in any source"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("article_text", models.TextField(blank=True)),
+                ("source_text", models.TextField(blank=True)),
+                ("message", models.TextField(blank=True)),
+                ("dismissed_at", models.DateTimeField(blank=True, null=True)),
+                ("dismiss_reason", models.TextField(blank=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "dismissed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', 'id'],
+                "ordering": ["claim", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RatingScale',
+            name="RatingScale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('is_default', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("is_default", models.BooleanField(default=False)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_scale')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="one_default_scale",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='annotations.ratingscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100)),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="annotations.ratingscale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scale', 'position'],
+                "ordering": ["scale", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('text', models.TextField()),
-                ('content_hash', models.CharField(editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("text", models.TextField()),
+                ("content_hash", models.CharField(editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'position', 'id'],
+                "ordering": ["article", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Quantity',
+            name="Quantity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.CharField(max_length=500)),
-                ('kind', models.CharField(choices=[('money', 'Money'), ('count', 'Count'), ('percent', 'Percent'), ('duration', 'Duration'), ('date', 'Date')], max_length=10)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('low', models.FloatField(blank=True, null=True)),
-                ('high', models.FloatField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, max_length=30)),
-                ('approximate', models.BooleanField(default=False)),
-                ('bound', models.CharField(blank=True, max_length=12)),
-                ('iso_date', models.CharField(blank=True, max_length=10)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quantities', to='annotations.article')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='annotations.annotationrun')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='annotations.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.CharField(max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("money", "Money"),
+                            ("count", "Count"),
+                            ("percent", "Percent"),
+                            ("duration", "Duration"),
+                            ("date", "Date"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("low", models.FloatField(blank=True, null=True)),
+                ("high", models.FloatField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, max_length=30)),
+                ("approximate", models.BooleanField(default=False)),
+                ("bound", models.CharField(blank=True, max_length=12)),
+                ("iso_date", models.CharField(blank=True, max_length=10)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quantities",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="annotations.annotationrun",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="annotations.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'quantities',
-                'ordering': ['article', 'source', 'start'],
+                "verbose_name_plural": "quantities",
+                "ordering": ["article", "source", "start"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('origin', models.CharField(choices=[('machine', 'Machine'), ('reviewer', 'Reviewer')], default='machine', max_length=10)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='annotations.claim')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='annotations.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("score", models.FloatField(blank=True, null=True)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("machine", "Machine"), ("reviewer", "Reviewer")],
+                        default="machine",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="annotations.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', '-score', 'id'],
+                "ordering": ["claim", "-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.CharField(max_length=500)),
-                ('label', models.CharField(max_length=30)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entities', to='annotations.article')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='annotations.annotationrun')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='annotations.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.CharField(max_length=500)),
+                ("label", models.CharField(max_length=30)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entities",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="annotations.annotationrun",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="annotations.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entities',
-                'ordering': ['article', 'source', 'start'],
+                "verbose_name_plural": "entities",
+                "ordering": ["article", "source", "start"],
             },
         ),
         migrations.CreateModel(
-            name='Attribution',
+            name="Attribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('speaker_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('speaker_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('speaker_text', models.TextField(blank=True)),
-                ('speaker_resolved', models.CharField(blank=True, max_length=300)),
-                ('cue_start', models.PositiveIntegerField()),
-                ('cue_end', models.PositiveIntegerField()),
-                ('cue_text', models.CharField(max_length=300)),
-                ('content_start', models.PositiveIntegerField()),
-                ('content_end', models.PositiveIntegerField()),
-                ('content_text', models.TextField()),
-                ('direct', models.BooleanField(default=False)),
-                ('hedged', models.BooleanField(default=False)),
-                ('origin', models.CharField(choices=[('machine', 'Machine'), ('reviewer', 'Reviewer')], default='machine', max_length=10)),
-                ('review_state', models.CharField(choices=[('pending', 'Pending'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected'), ('corrected', 'Corrected')], default='pending', max_length=10)),
-                ('machine_snapshot', models.JSONField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attributions', to='annotations.article')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='annotations.annotationrun')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attributions', to='annotations.claim')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attributions', to='annotations.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("speaker_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("speaker_end", models.PositiveIntegerField(blank=True, null=True)),
+                ("speaker_text", models.TextField(blank=True)),
+                ("speaker_resolved", models.CharField(blank=True, max_length=300)),
+                ("cue_start", models.PositiveIntegerField()),
+                ("cue_end", models.PositiveIntegerField()),
+                ("cue_text", models.CharField(max_length=300)),
+                ("content_start", models.PositiveIntegerField()),
+                ("content_end", models.PositiveIntegerField()),
+                ("content_text", models.TextField()),
+                ("direct", models.BooleanField(default=False)),
+                ("hedged", models.BooleanField(default=False)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("machine", "Machine"), ("reviewer", "Reviewer")],
+                        default="machine",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "review_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                            ("corrected", "Corrected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("machine_snapshot", models.JSONField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributions",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="annotations.annotationrun",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attributions",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributions",
+                        to="annotations.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'source', 'cue_start', 'id'],
+                "ordering": ["article", "source", "cue_start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rationale', models.TextField()),
-                ('is_published', models.BooleanField(default=False)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claim', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='verdict', to='annotations.claim')),
-                ('evidence', models.ManyToManyField(blank=True, related_name='verdicts', to='annotations.evidencelink')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rating', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='verdicts', to='annotations.rating')),
-                ('reviewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='verdicts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("is_published", models.BooleanField(default=False)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "claim",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verdict",
+                        to="annotations.claim",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ManyToManyField(
+                        blank=True, related_name="verdicts", to="annotations.evidencelink"
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verdicts",
+                        to="annotations.rating",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="verdicts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-created_at'], name='annotations_status_ff7f38_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-created_at"], name="annotations_status_ff7f38_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['outlet'], name='annotations_outlet_dd713b_idx'),
+            model_name="article",
+            index=models.Index(fields=["outlet"], name="annotations_outlet_dd713b_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['assigned_to', 'status'], name='annotations_assigne_f176b8_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["assigned_to", "status"], name="annotations_assigne_f176b8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='annotationrun',
-            index=models.Index(fields=['article', '-created_at'], name='annotations_article_9d0f4e_idx'),
+            model_name="annotationrun",
+            index=models.Index(
+                fields=["article", "-created_at"], name="annotations_article_9d0f4e_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='annotationrun',
-            index=models.Index(fields=['status'], name='annotations_status_7bd628_idx'),
+            model_name="annotationrun",
+            index=models.Index(fields=["status"], name="annotations_status_7bd628_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['target_type', 'target_id', '-created_at'], name='annotations_target__22abc2_idx'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["target_type", "target_id", "-created_at"],
+                name="annotations_target__22abc2_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['article', '-created_at'], name='annotations_article_cd6639_idx'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["article", "-created_at"], name="annotations_article_cd6639_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['article', 'start'], name='annotations_article_bb3749_idx'),
+            model_name="claim",
+            index=models.Index(fields=["article", "start"], name="annotations_article_bb3749_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['article', 'review_state'], name='annotations_article_e29e1d_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["article", "review_state"], name="annotations_article_e29e1d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='claim_span_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
+                name="claim_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('machine_start__isnull', False), ('machine_end__isnull', False), ('machine_start__gte', 0), ('machine_start__lt', models.F('machine_end'))), models.Q(('machine_start__isnull', True), ('machine_end__isnull', True)), _connector='OR'), name='claim_machine_span_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("machine_start__isnull", False),
+                        ("machine_end__isnull", False),
+                        ("machine_start__gte", 0),
+                        ("machine_start__lt", models.F("machine_end")),
+                    ),
+                    models.Q(("machine_start__isnull", True), ("machine_end__isnull", True)),
+                    _connector="OR",
+                ),
+                name="claim_machine_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 0), ('score__lte', 1)), _connector='OR'), name='claim_score_in_unit_interval'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("score__isnull", True),
+                    models.Q(("score__gte", 0), ("score__lte", 1)),
+                    _connector="OR",
+                ),
+                name="claim_score_in_unit_interval",
+            ),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['type'], name='annotations_type_015794_idx'),
+            model_name="flag",
+            index=models.Index(fields=["type"], name="annotations_type_015794_idx"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('scale', 'label'), name='rating_unique_label'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("scale", "label"), name="rating_unique_label"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(fields=('article', 'content_hash'), name='source_unique_text'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                fields=("article", "content_hash"), name="source_unique_text"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='source_text_not_empty'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="source_text_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='quantity',
-            index=models.Index(fields=['article', 'source', 'start'], name='annotations_article_409722_idx'),
+            model_name="quantity",
+            index=models.Index(
+                fields=["article", "source", "start"], name="annotations_article_409722_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quantity',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='quantity_span_valid'),
+            model_name="quantity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
+                name="quantity_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='evidence_span_valid'),
+            model_name="evidencelink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
+                name="evidence_span_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(fields=['article', 'source', 'start'], name='annotations_article_9c80dd_idx'),
+            model_name="entity",
+            index=models.Index(
+                fields=["article", "source", "start"], name="annotations_article_9c80dd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='entity_span_valid'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
+                name="entity_span_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='attribution',
-            index=models.Index(fields=['article', 'source', 'cue_start'], name='annotations_article_f319ec_idx'),
+            model_name="attribution",
+            index=models.Index(
+                fields=["article", "source", "cue_start"], name="annotations_article_f319ec_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attribution',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('speaker_start__isnull', False), ('speaker_end__isnull', False), ('speaker_start__gte', 0), ('speaker_start__lt', models.F('speaker_end'))), models.Q(('speaker_start__isnull', True), ('speaker_end__isnull', True)), _connector='OR'), name='attribution_speaker_span_valid'),
+            model_name="attribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("speaker_start__isnull", False),
+                        ("speaker_end__isnull", False),
+                        ("speaker_start__gte", 0),
+                        ("speaker_start__lt", models.F("speaker_end")),
+                    ),
+                    models.Q(("speaker_start__isnull", True), ("speaker_end__isnull", True)),
+                    _connector="OR",
+                ),
+                name="attribution_speaker_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attribution',
-            constraint=models.CheckConstraint(condition=models.Q(('cue_start__gte', 0), ('cue_start__lt', models.F('cue_end'))), name='attribution_cue_span_valid'),
+            model_name="attribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cue_start__gte", 0), ("cue_start__lt", models.F("cue_end"))),
+                name="attribution_cue_span_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attribution',
-            constraint=models.CheckConstraint(condition=models.Q(('content_start__gte', 0), ('content_start__lt', models.F('content_end'))), name='attribution_content_span_valid'),
+            model_name="attribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("content_start__gte", 0), ("content_start__lt", models.F("content_end"))
+                ),
+                name="attribution_content_span_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='verdict',
-            index=models.Index(fields=['is_published', 'published_at'], name='annotations_is_publ_29fcef_idx'),
+            model_name="verdict",
+            index=models.Index(
+                fields=["is_published", "published_at"], name="annotations_is_publ_29fcef_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('is_published', False), ('published_at__isnull', False), _connector='OR'), name='verdict_published_has_date'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_published", False), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="verdict_published_has_date",
+            ),
         ),
     ]

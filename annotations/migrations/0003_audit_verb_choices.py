@@ -4,15 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0002_default_scale_and_roles'),
+        ("annotations", "0002_default_scale_and_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='verb',
-            field=models.CharField(choices=[('article.import', 'imported the article'), ('article.batch_import', 'imported a batch'), ('article.assign', 'changed the assignment'), ('article.review_started', 'started the review'), ('article.reviewed', 'marked the article reviewed'), ('article.published', 'published the article'), ('article.unpublished', 'unpublished the article'), ('preannotation.queue', 'queued pre-annotation'), ('preannotation.store', 'stored pre-annotation'), ('preannotation.fail', 'pre-annotation failed'), ('claim.confirm', 'confirmed the claim'), ('claim.reject', 'rejected the claim'), ('claim.reopen', 'reopened the claim'), ('claim.correct', "corrected the claim's span"), ('claim.statement', 'edited the claim statement'), ('claim.add', 'added a claim'), ('attribution.confirm', 'confirmed an attribution'), ('attribution.reject', 'rejected an attribution'), ('attribution.correct', 'corrected an attribution'), ('attribution.add', 'added an attribution'), ('flag.dismiss', 'dismissed a flag'), ('verdict.create', 'gave a verdict'), ('verdict.update', 'updated the verdict'), ('verdict.publish', 'published the verdict'), ('verdict.unpublish', 'unpublished the verdict'), ('claimreview.import', 'imported a ClaimReview'), ('admin.add', 'added it in the admin console'), ('admin.change', 'changed it in the admin console'), ('admin.delete', 'deleted it in the admin console')], max_length=60),
+            model_name="auditevent",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("article.import", "imported the article"),
+                    ("article.batch_import", "imported a batch"),
+                    ("article.assign", "changed the assignment"),
+                    ("article.review_started", "started the review"),
+                    ("article.reviewed", "marked the article reviewed"),
+                    ("article.published", "published the article"),
+                    ("article.unpublished", "unpublished the article"),
+                    ("preannotation.queue", "queued pre-annotation"),
+                    ("preannotation.store", "stored pre-annotation"),
+                    ("preannotation.fail", "pre-annotation failed"),
+                    ("claim.confirm", "confirmed the claim"),
+                    ("claim.reject", "rejected the claim"),
+                    ("claim.reopen", "reopened the claim"),
+                    ("claim.correct", "corrected the claim's span"),
+                    ("claim.statement", "edited the claim statement"),
+                    ("claim.add", "added a claim"),
+                    ("attribution.confirm", "confirmed an attribution"),
+                    ("attribution.reject", "rejected an attribution"),
+                    ("attribution.correct", "corrected an attribution"),
+                    ("attribution.add", "added an attribution"),
+                    ("flag.dismiss", "dismissed a flag"),
+                    ("verdict.create", "gave a verdict"),
+                    ("verdict.update", "updated the verdict"),
+                    ("verdict.publish", "published the verdict"),
+                    ("verdict.unpublish", "unpublished the verdict"),
+                    ("claimreview.import", "imported a ClaimReview"),
+                    ("admin.add", "added it in the admin console"),
+                    ("admin.change", "changed it in the admin console"),
+                    ("admin.delete", "deleted it in the admin console"),
+                ],
+                max_length=60,
+            ),
         ),
     ]

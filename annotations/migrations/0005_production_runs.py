@@ -5,35 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0004_publishing_chain'),
+        ("annotations", "0004_publishing_chain"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='annotationrun',
-            name='heartbeat_at',
+            model_name="annotationrun",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='annotationrun',
-            name='queued_at',
+            model_name="annotationrun",
+            name="queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='annotationrun',
-            name='task_id',
+            model_name="annotationrun",
+            name="task_id",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='verb',
-            field=models.CharField(choices=[('article.import', 'imported the article'), ('article.batch_import', 'imported a batch'), ('article.assign', 'changed the assignment'), ('article.takeover', 'took over the article'), ('article.review_started', 'started the review'), ('article.reviewed', 'marked the article reviewed'), ('article.published', 'published the article'), ('article.unpublished', 'unpublished the article'), ('preannotation.queue', 'queued pre-annotation'), ('preannotation.store', 'stored pre-annotation'), ('preannotation.fail', 'pre-annotation failed'), ('preannotation.requeue', 'queued pre-annotation again'), ('claim.confirm', 'confirmed the claim'), ('claim.reject', 'rejected the claim'), ('claim.reopen', 'reopened the claim'), ('claim.correct', "corrected the claim's span"), ('claim.statement', 'edited the claim statement'), ('claim.add', 'added a claim'), ('attribution.confirm', 'confirmed an attribution'), ('attribution.reject', 'rejected an attribution'), ('attribution.correct', 'corrected an attribution'), ('attribution.add', 'added an attribution'), ('flag.dismiss', 'dismissed a flag'), ('verdict.create', 'gave a verdict'), ('verdict.update', 'updated the verdict'), ('verdict.submit', 'submitted the verdict for publication'), ('verdict.return', 'sent the verdict back'), ('verdict.publish', 'published the verdict'), ('verdict.correct', 'published a correction'), ('verdict.withdraw', 'withdrew the verdict'), ('verdict.discard', 'discarded the verdict draft'), ('verdict.unpublish', 'unpublished the verdict'), ('claimreview.import', 'imported a ClaimReview'), ('admin.add', 'added it in the admin console'), ('admin.change', 'changed it in the admin console'), ('admin.delete', 'deleted it in the admin console')], max_length=60),
+            model_name="auditevent",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("article.import", "imported the article"),
+                    ("article.batch_import", "imported a batch"),
+                    ("article.assign", "changed the assignment"),
+                    ("article.takeover", "took over the article"),
+                    ("article.review_started", "started the review"),
+                    ("article.reviewed", "marked the article reviewed"),
+                    ("article.published", "published the article"),
+                    ("article.unpublished", "unpublished the article"),
+                    ("preannotation.queue", "queued pre-annotation"),
+                    ("preannotation.store", "stored pre-annotation"),
+                    ("preannotation.fail", "pre-annotation failed"),
+                    ("preannotation.requeue", "queued pre-annotation again"),
+                    ("claim.confirm", "confirmed the claim"),
+                    ("claim.reject", "rejected the claim"),
+                    ("claim.reopen", "reopened the claim"),
+                    ("claim.correct", "corrected the claim's span"),
+                    ("claim.statement", "edited the claim statement"),
+                    ("claim.add", "added a claim"),
+                    ("attribution.confirm", "confirmed an attribution"),
+                    ("attribution.reject", "rejected an attribution"),
+                    ("attribution.correct", "corrected an attribution"),
+                    ("attribution.add", "added an attribution"),
+                    ("flag.dismiss", "dismissed a flag"),
+                    ("verdict.create", "gave a verdict"),
+                    ("verdict.update", "updated the verdict"),
+                    ("verdict.submit", "submitted the verdict for publication"),
+                    ("verdict.return", "sent the verdict back"),
+                    ("verdict.publish", "published the verdict"),
+                    ("verdict.correct", "published a correction"),
+                    ("verdict.withdraw", "withdrew the verdict"),
+                    ("verdict.discard", "discarded the verdict draft"),
+                    ("verdict.unpublish", "unpublished the verdict"),
+                    ("claimreview.import", "imported a ClaimReview"),
+                    ("admin.add", "added it in the admin console"),
+                    ("admin.change", "changed it in the admin console"),
+                    ("admin.delete", "deleted it in the admin console"),
+                ],
+                max_length=60,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('review_state', 'rejected'), _negated=True), fields=('article', 'start', 'end'), name='claim_unique_open_span'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("review_state", "rejected"), _negated=True),
+                fields=("article", "start", "end"),
+                name="claim_unique_open_span",
+            ),
         ),
     ]

@@ -4,25 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0005_production_runs'),
+        ("annotations", "0005_production_runs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attribution',
-            name='kind',
-            field=models.CharField(choices=[('quote', 'quote'), ('paraphrase', 'paraphrase'), ('intention', 'intention'), ('evidence', 'evidence')], default='paraphrase', max_length=12),
+            model_name="attribution",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("quote", "quote"),
+                    ("paraphrase", "paraphrase"),
+                    ("intention", "intention"),
+                    ("evidence", "evidence"),
+                ],
+                default="paraphrase",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='reasons',
+            model_name="claim",
+            name="reasons",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='reasons_against',
+            model_name="claim",
+            name="reasons_against",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -53,7 +53,8 @@ from annotations.nlp.lexicon import (
     SECOND_PERSON_WORDS,
 )
 
-# Only ``scripts/train_checkworthy.py --out`` writes here, and only when named explicitly.
+# Written only by ``scripts/train_checkworthy.py --out`` when this file is named, and by
+# ``manage.py train_claim_model`` when its candidate beats it on held-out data (retrain.py).
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "checkworthy_ranker.json"
 DEFAULT = "ranker"
 

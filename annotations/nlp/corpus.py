@@ -8,9 +8,11 @@ files out, no Django. The layout of an export folder:
   it), spans in ``doc.spans["claims"]`` (labels ``CHECKWORTHY`` / ``NOT_CHECKWORTHY``) and
   ``doc.spans["attributions"]`` (``SPEAKER`` / ``CUE`` / ``CONTENT``), the article's id, key
   and split in ``doc.user_data``;
-- ``train.jsonl`` / ``dev.jsonl``: the same articles, one a line, with the exact character
-  offsets into the stored text (the DocBin's spans are widened to whole tokens; the JSONL's
-  are not);
+- ``train.jsonl`` / ``dev.jsonl``: the same articles, one a line (``id``, ``key``, ``split``,
+  ``title``, ``text``, ``claims`` with ``label`` and ``how``, ``attributions``, and
+  ``context``: the machine's undecided candidates, for the ranker's paragraph features only),
+  with the exact character offsets into the stored text (the DocBin's spans are widened to
+  whole tokens; the JSONL's are not);
 - ``manifest.json``: counts, the split rule, the tokenizer and how many spans had to be
   widened to token boundaries or could not be placed at all.
 
@@ -41,7 +43,7 @@ SPLITS = ("train", "dev")
 POSITIVE = "CHECKWORTHY"
 NEGATIVE = "NOT_CHECKWORTHY"
 MANIFEST = "manifest.json"
-SPLIT_RULE = f'dev if int(sha256(article content hash)[:8], 16) % 100 < {DEV_PERCENT} else train'
+SPLIT_RULE = f"dev if int(sha256(article content hash)[:8], 16) % 100 < {DEV_PERCENT} else train"
 
 
 class CorpusError(Exception):
@@ -91,6 +93,9 @@ class TrainingArticle:
     claims: tuple[TrainingClaim, ...] = ()
     attributions: tuple[TrainingAttribution, ...] = ()
     split: str = field(default="")
+    # The machine's other candidates (nobody decided on them): not labels, only the company a
+    # claim keeps in its paragraph, which the ranker's turn features read.
+    context: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.split:
@@ -115,6 +120,7 @@ def article_to_json(article: TrainingArticle) -> dict[str, Any]:
         "text": article.text,
         "claims": [asdict(c) for c in article.claims],
         "attributions": [asdict(a) for a in article.attributions],
+        "context": [list(span) for span in article.context],
     }
 
 
@@ -145,6 +151,7 @@ def article_from_json(data: dict[str, Any]) -> TrainingArticle:
         claims=tuple(TrainingClaim(**c) for c in data.get("claims", [])),
         attributions=tuple(attributions),
         split=data["split"],
+        context=tuple((int(s), int(e)) for s, e in data.get("context", [])),
     )
 
 
@@ -233,6 +240,7 @@ def write_corpus(
     counts = SpanCounts()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp's 0700 would stay on the renamed folder
     try:
         per_split: dict[str, Counter[str]] = {s: Counter() for s in SPLITS}
         for split in SPLITS:

@@ -1,6 +1,7 @@
 """Reads tailored to the reviewer screens: ``queue`` (the article list), ``review`` (the
-review page and its claim panel), ``history`` (audit events as readable entries) and
-``verdicts`` (claimant choices, revisions and their differences).
+review page and its claim panel), ``text`` (the marked-up article text, the claim list and
+the counts, or one claim's region after a change), ``history`` (audit events as readable
+entries) and ``verdicts`` (claimant choices, revisions and their differences).
 
 Selectors never write; the markup they hand to templates comes from ``annotations.markup``.
 """
@@ -20,24 +21,31 @@ from .queue import (
 )
 from .review import (
     ArticleHeader,
-    ArticleText,
     ClaimPanel,
     OpenFlag,
     ReviewPage,
     article_header,
+    article_open_flags,
     article_or_404,
-    article_text,
     attribution_or_404,
     claim_location_or_404,
     claim_or_404,
     claim_panel,
-    claims_for_article,
     flag_or_404,
     open_flags,
-    review_counts,
     review_page,
     speaker_entity,
     verdict_or_404,
+)
+from .text import (
+    ArticleText,
+    ClaimRegion,
+    article_counts,
+    article_text,
+    claim_nav_item,
+    claim_region,
+    claims_for_article,
+    review_counts,
 )
 from .verdicts import (
     ClaimantOption,
@@ -54,13 +62,16 @@ __all__ = [
     "ArticleHeader",
     "ArticleText",
     "ClaimPanel",
+    "ClaimRegion",
     "ClaimantOption",
     "HistoryEntry",
     "OpenFlag",
     "ReviewPage",
     "RevisionView",
+    "article_counts",
     "article_header",
     "article_history",
+    "article_open_flags",
     "article_or_404",
     "article_text",
     "assignable_users",
@@ -69,8 +80,10 @@ __all__ = [
     "claim_history",
     "claim_location_or_404",
     "claimant_options",
+    "claim_nav_item",
     "claim_or_404",
     "claim_panel",
+    "claim_region",
     "claims_for_article",
     "flag_or_404",
     "history_entry",

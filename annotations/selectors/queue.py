@@ -6,15 +6,19 @@ row, so a page of 50 articles costs the same round trips as a page of 5.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .. import roles
 from ..models import AnnotationRun, Article, Claim, Flag, ReviewState, Verdict
+from .double_review import double_review_stage
 
 RUNNING = (AnnotationRun.Status.QUEUED, AnnotationRun.Status.RUNNING)
 
@@ -63,6 +67,7 @@ def queue_base(
         # Publication apart from review progress: "3 of 16 published · 13 pending".
         n_published=count_subquery(Verdict, "claim__article", is_published=True),
         n_awaiting=count_subquery(Verdict, "claim__article", state=Verdict.State.SUBMITTED),
+        dr_stage=double_review_stage(),  # the double review's badge ("awaiting adjudication")
     ).defer("body")
     if outlet:
         articles = articles.filter(outlet=outlet)
@@ -101,6 +106,48 @@ def progress_article_or_404(pk: int) -> Article:
 
 def latest_run(article: Article) -> AnnotationRun | None:
     return article.runs.order_by("-created_at", "-id").first()
+
+
+def run_is_stuck(run: AnnotationRun, *, now: datetime | None = None) -> bool:
+    """Past the bounds the sweeper works by: running with no sign of life for
+    ``FACTCHECK_RUN_STALE_AFTER``, or queued and not taken for ``FACTCHECK_RUN_RESEND_AFTER``."""
+    now = now or timezone.now()
+    if run.status == AnnotationRun.Status.RUNNING:
+        alive = run.heartbeat_at or run.started_at or run.created_at
+        return alive < now - timedelta(seconds=settings.FACTCHECK_RUN_STALE_AFTER)
+    if run.status == AnnotationRun.Status.QUEUED:
+        sent = run.queued_at or run.created_at
+        return sent < now - timedelta(seconds=settings.FACTCHECK_RUN_RESEND_AFTER)
+    return False
+
+
+def run_retryable(run: AnnotationRun | None) -> bool:
+    """An editor may start it again: it failed, or it is stuck."""
+    if run is None:
+        return False
+    return run.status == AnnotationRun.Status.FAILED or run_is_stuck(run)
+
+
+# The pipeline's stages as a person says them ("failed while parsing the text").
+STAGE_NAMES = {
+    "loading model": "loading the language model",
+    "analysing": "starting the analysis",
+    "layout": "reading the layout",
+    "parse": "parsing the text",
+    "quantities": "finding figures and dates",
+    "attributions": "finding who said what",
+    "claims": "scoring the claims",
+    "evidence": "matching claims with the sources",
+    "consistency": "checking against the sources",
+    "storing": "saving the results",
+    "waiting to retry": "waiting to retry",
+    "waiting for the job queue": "waiting for the job queue",
+    "waiting for a worker": "waiting for a worker",
+}
+
+
+def stage_name(stage: str) -> str:
+    return STAGE_NAMES.get(stage, stage or "starting")
 
 
 def queue_row(*, article_id: int, user: User) -> Article:

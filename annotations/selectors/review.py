@@ -1,30 +1,30 @@
-"""Reads for the review page: the marked-up text, the claim panel, the open flags.
+"""Reads for the review page: the claim panel, the open flags, the whole page.
 
-Each screen gets what it shows in a fixed number of queries (counts come from subqueries,
-related rows from select_related and one query per kind, never one per claim), so a
-300-claim article costs the same number of round trips as a 10-claim one. The markup
-itself is built by ``annotations.markup``, which needs no database.
+Each screen gets what it shows in a fixed number of queries (related rows from
+select_related and one query per kind, never one per claim), so a 300-claim article costs
+the same number of round trips as a 10-claim one. The page reads the article's claims,
+flags, attributions and sources once and hands them to the text, the lists and the panel.
+The marked-up text is read in ``text``; the markup itself is built by
+``annotations.markup``, which needs no database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
 from .. import roles
 from ..markup import (
     Excerpt,
-    Segment,
-    build_marks,
-    build_segments,
     excerpt,
+    flag_row,
     html_text,
-    render_segments,
 )
 from ..models import (
     AnnotationRun,
@@ -35,14 +35,24 @@ from ..models import (
     Entity,
     EvidenceLink,
     Flag,
-    Quantity,
     Rating,
     ReviewState,
     Source,
     Verdict,
 )
 from .history import HistoryEntry, claim_history
-from .queue import assignable_users, count_subquery, latest_run
+from .queue import assignable_users, latest_run
+from .text import (
+    ArticleText,
+    OutlineClaim,
+    article_counts,
+    article_text,
+    claim_outline,
+    count_open_flags,
+    listed_claims,
+    pending_count,
+    review_counts,
+)
 from .verdicts import ClaimantOption, claimant_options, saved_claimant_key, withdrawal_notice
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -86,71 +96,6 @@ def speaker_entity(attribution: Attribution, entity_id: int) -> Entity | None:
     return Entity.objects.filter(
         pk=entity_id, article_id=attribution.article_id, source=attribution.source_id
     ).first()
-
-
-# --- the article text -----------------------------------------------------------------------
-
-
-def claims_for_article(article: Article) -> list[Claim]:
-    return list(
-        Claim.objects.filter(article=article)
-        .annotate(n_open_flags=count_subquery(Flag, "claim", dismissed_at__isnull=True))
-        .select_related("verdict__rating")
-        .order_by("start", "-end", "id")
-    )
-
-
-def review_counts(claims: Sequence[Claim]) -> list[tuple[str, str, int]]:
-    counts: dict[str, int] = {}
-    for c in claims:
-        counts[c.review_state] = counts.get(c.review_state, 0) + 1
-    return [(value, label, counts.get(value, 0)) for value, label in ReviewState.choices]
-
-
-def pending_count(counts: Sequence[tuple[str, str, int]]) -> int:
-    return next((n for value, _, n in counts if value == ReviewState.PENDING), 0)
-
-
-@dataclass
-class ArticleText:
-    article: Article
-    claims: list[Claim]
-    segments: list[Segment]
-
-    @property
-    def claim_order(self) -> str:
-        return " ".join(str(c.pk) for c in self.claims)
-
-    @property
-    def html(self) -> SafeString:
-        return render_segments(self.segments)
-
-    def claim(self, claim_id: int) -> Claim:
-        return next(c for c in self.claims if c.pk == claim_id)
-
-
-def article_text(article: Article, claims: list[Claim] | None = None) -> ArticleText:
-    """The marked-up article body: claims, and the article's own attributions (not a
-    source's, none a reviewer rejected) and quantities."""
-    claims = claims_for_article(article) if claims is None else claims
-    attributions = (
-        Attribution.objects.filter(article=article, source__isnull=True)
-        .exclude(review_state=ReviewState.REJECTED)
-        .only(
-            "pk",
-            "speaker_start",
-            "speaker_end",
-            "cue_start",
-            "cue_end",
-            "content_start",
-            "content_end",
-        )
-    )
-    quantities = Quantity.objects.filter(article=article, source__isnull=True).only(
-        "pk", "start", "end"
-    )
-    marks = build_marks(claims, attributions, quantities)
-    return ArticleText(article, claims, build_segments(article.body, marks))
 
 
 # --- the claim panel ------------------------------------------------------------------------
@@ -227,6 +172,12 @@ class ClaimPanel:
     history: list[HistoryEntry]
     claimants: list[ClaimantOption] = field(default_factory=list)
     withdrawal: CorrectionNotice | None = None
+    # every claim of the article in reading order: the numbers in the flag list, the counts
+    outline: list[OutlineClaim] = field(default_factory=list)
+
+    @property
+    def order(self) -> list[int]:
+        return [c.pk for c in self.outline]
 
     @property
     def open_flags(self) -> int:
@@ -261,56 +212,68 @@ def default_ratings() -> list[Rating]:
     return list(Rating.objects.filter(scale__is_default=True).order_by("position"))
 
 
-def claim_panel(*, claim_id: int, article: Article | None = None) -> ClaimPanel:
+@dataclass
+class _Loaded:
+    """What the review page has loaded already, so the panel reads it instead of asking
+    again: the claims in reading order, and all the article's flags, attributions and
+    sources."""
+
+    outline: list[OutlineClaim]
+    flags: list[Flag]
+    attributions: list[Attribution]
+    sources: dict[int, Source]
+
+
+_PANEL_CLAIM_RELATED = (
+    "article",
+    "updated_by",
+    "verdict__rating",
+    "verdict__reviewer",
+    "verdict__published_by",
+    "verdict__published_revision",
+)
+
+
+def claim_panel(
+    *, claim_id: int, article: Article | None = None, loaded: _Loaded | None = None
+) -> ClaimPanel:
     """Everything the side panel shows for one claim, in a fixed number of queries."""
-    claim = Claim.objects.select_related(
-        "article",
-        "updated_by",
-        "verdict__rating",
-        "verdict__reviewer",
-        "verdict__published_by",
-        "verdict__published_revision",
-    ).get(pk=claim_id)
+    claim = Claim.objects.select_related(*_PANEL_CLAIM_RELATED).get(pk=claim_id)
+    return _claim_panel(claim, article=article, loaded=loaded)
+
+
+def _claim_panel(claim: Claim, *, article: Article | None, loaded: _Loaded | None) -> ClaimPanel:
     if article is not None:
         claim.article = article
-    order = list(
-        Claim.objects.filter(article_id=claim.article_id)
-        .order_by("start", "-end", "id")
-        .values_list("pk", flat=True)
-    )
+    if loaded is not None:
+        outline = loaded.outline
+        flags = sorted((f for f in loaded.flags if f.claim_id == claim.pk), key=lambda f: f.pk)
+    else:
+        outline = claim_outline(claim.article_id)
+        flags = list(claim.flags.select_related("dismissed_by").order_by("id"))
+    order = [c.pk for c in outline]
     index = order.index(claim.pk)
-    flags = list(claim.flags.select_related("dismissed_by").order_by("id"))
     verdict: Verdict | None = getattr(claim, "verdict", None)
-    verdict_evidence = (
-        set(verdict.evidence.values_list("pk", flat=True)) if verdict is not None else set()
-    )
-    evidence = [
-        EvidenceItem(
-            link, excerpt(link.source.text, link.start, link.end), link.pk in verdict_evidence
+    links = claim.evidence.order_by("-score", "id")
+    if verdict is not None:  # whether the verdict cites each passage, in the same query
+        cited = Verdict.evidence.through.objects.filter(
+            verdict_id=verdict.pk, evidencelink_id=OuterRef("pk")
         )
-        for link in claim.evidence.select_related("source").order_by("-score", "id")
-    ]
-    # Besides the claim's own and the article's overlapping ones: what the sources say where
-    # they back the claim, since that is where a misattribution shows (the pipeline does not
-    # link source attributions to article claims).
-    related = Q(claim=claim) | Q(
-        article_id=claim.article_id,
-        source__isnull=True,
-        content_start__lt=claim.end,
-        content_end__gt=claim.start,
-    )
-    for item in evidence:
-        related |= Q(
-            article_id=claim.article_id,
-            source_id=item.link.source_id,
-            content_start__lt=item.link.end,
-            content_end__gt=item.link.start,
+        links = links.annotate(in_verdict=Exists(cited))
+    if loaded is None:
+        links = links.select_related("source")
+    evidence = []
+    for link in links:
+        if loaded is not None:
+            link.source = loaded.sources[link.source_id]
+        evidence.append(
+            EvidenceItem(
+                link,
+                excerpt(link.source.text, link.start, link.end),
+                bool(getattr(link, "in_verdict", False)),
+            )
         )
-    attributions = list(
-        Attribution.objects.filter(related)
-        .select_related("source")
-        .order_by("source_id", "cue_start", "id")
-    )
+    attributions = _panel_attributions(claim, evidence, loaded)
     for a in attributions:
         a.article = claim.article
     items = [AttributionItem(a) for a in attributions]
@@ -334,7 +297,60 @@ def claim_panel(*, claim_id: int, article: Article | None = None) -> ClaimPanel:
             attribution_ids=[a.pk for a in attributions],
             verdict_id=verdict.pk if verdict else None,
         ),
+        outline=outline,
     )
+
+
+def _overlaps(start: int, end: int, lo: int, hi: int) -> bool:
+    return start < hi and end > lo
+
+
+def _panel_attributions(
+    claim: Claim, evidence: list[EvidenceItem], loaded: _Loaded | None
+) -> list[Attribution]:
+    """Besides the claim's own and the article's overlapping ones: what the sources say
+    where they back the claim, since that is where a misattribution shows (the pipeline
+    does not link source attributions to article claims)."""
+    if loaded is not None:
+
+        def related(a: Attribution) -> bool:
+            if a.claim_id == claim.pk:
+                return True
+            if a.source_id is None:
+                return _overlaps(a.content_start, a.content_end, claim.start, claim.end)
+            return any(
+                a.source_id == item.link.source_id
+                and _overlaps(a.content_start, a.content_end, item.link.start, item.link.end)
+                for item in evidence
+            )
+
+        found = [a for a in loaded.attributions if related(a)]
+        for a in found:
+            a.source = loaded.sources[a.source_id] if a.source_id is not None else None
+        found.sort(key=_attribution_order)
+        return found
+    q = Q(claim=claim) | Q(
+        article_id=claim.article_id,
+        source__isnull=True,
+        content_start__lt=claim.end,
+        content_end__gt=claim.start,
+    )
+    for item in evidence:
+        q |= Q(
+            article_id=claim.article_id,
+            source_id=item.link.source_id,
+            content_start__lt=item.link.end,
+            content_end__gt=item.link.start,
+        )
+    found = list(Attribution.objects.filter(q).select_related("source"))
+    found.sort(key=_attribution_order)
+    return found
+
+
+def _attribution_order(a: Attribution) -> tuple[bool, int, int, int]:
+    """The article's own first, then each source's, each in reading order (the same on
+    every database: SQL puts NULLs first on some, last on others)."""
+    return (a.source_id is not None, a.source_id or 0, a.cue_start, a.pk)
 
 
 def _attach_suggestions(article: Article, items: list[AttributionItem], limit: int = 8) -> None:
@@ -392,20 +408,68 @@ class OpenFlag:
         lines.sort(key=lambda c: c.article_text != self.flag.article_text)
         return lines[:3]
 
+    def row(self, *, review_url: str, claims_url: str) -> SafeString:
+        f = self.flag
+        return flag_row(
+            claim_id=f.claim_id,
+            position=self.position,
+            flag_type=f.type,
+            type_label=f.get_type_display(),
+            article_text=f.article_text,
+            source_text=f.source_text,
+            claim_text=self.claim.text,
+            compared=[(line.outcome, line.summary) for line in self.compared],
+            review_url=review_url,
+            claims_url=claims_url,
+        )
 
-def open_flags(claims: Sequence[Claim]) -> list[OpenFlag]:
+
+def _sorted_flags(items: list[OpenFlag]) -> list[OpenFlag]:
+    items.sort(key=lambda i: (FLAG_PRIORITY.get(i.flag.type, 9), i.claim.start, i.flag.pk))
+    return items
+
+
+def open_flags(claims: Sequence[Claim], flags: Iterable[Flag] | None = None) -> list[OpenFlag]:
     """The article's open flags, most telling first, each with its claim from ``claims``
-    (one query whatever the number of claims)."""
+    (one query whatever the number of claims; none when ``flags`` are loaded already)."""
     by_pk = {c.pk: c for c in claims}
     position = {c.pk: n for n, c in enumerate(claims, start=1)}
     if not by_pk:
         return []
-    flags = Flag.objects.filter(
-        claim__article_id=claims[0].article_id, dismissed_at__isnull=True
-    ).defer("dismiss_reason")
-    items = [OpenFlag(f, by_pk[f.claim_id], position[f.claim_id]) for f in flags]
-    items.sort(key=lambda i: (FLAG_PRIORITY.get(i.flag.type, 9), i.claim.start, i.flag.pk))
-    return items
+    if flags is None:
+        flags = Flag.objects.filter(
+            claim__article_id=claims[0].article_id, dismissed_at__isnull=True
+        ).defer("dismiss_reason")
+    items = [
+        OpenFlag(f, by_pk[f.claim_id], position[f.claim_id])
+        for f in flags
+        if f.dismissed_at is None
+    ]
+    return _sorted_flags(items)
+
+
+def article_open_flags(*, article_id: int, order: Sequence[int]) -> list[OpenFlag]:
+    """The open flags alone, each with its claim, numbered by ``order`` (the claims' ids in
+    reading order): what a dismissed flag redraws, in one query."""
+    position = {pk: n for n, pk in enumerate(order, start=1)}
+    flags = (
+        Flag.objects.filter(claim__article_id=article_id, dismissed_at__isnull=True)
+        .select_related("claim")
+        .only(
+            "id",
+            "type",
+            "article_text",
+            "source_text",
+            "message",
+            "dismissed_at",
+            "claim",
+            "claim__article_id",
+            "claim__start",
+            "claim__text",
+            "claim__comparisons",
+        )
+    )
+    return _sorted_flags([OpenFlag(f, f.claim, position.get(f.claim_id, 0)) for f in flags])
 
 
 @dataclass
@@ -438,8 +502,7 @@ def _assignees(user: User) -> list[User]:
 
 def article_header(*, article_id: int, user: User) -> ArticleHeader:
     article = get_object_or_404(Article.objects.select_related("assigned_to"), pk=article_id)
-    claims = claims_for_article(article)
-    return ArticleHeader(article, review_counts(claims), _assignees(user))
+    return ArticleHeader(article, article_counts(article.pk), _assignees(user))
 
 
 @dataclass
@@ -447,7 +510,6 @@ class ReviewPage:
     article: Article
     text: ArticleText
     counts: list[tuple[str, str, int]]
-    run: AnnotationRun | None
     panel: ClaimPanel | None
     sources: list[SourceText]
     assignees: list[User]
@@ -457,23 +519,56 @@ class ReviewPage:
     def pending(self) -> int:
         return pending_count(self.counts)
 
+    @cached_property
+    def run(self) -> AnnotationRun | None:
+        """The latest annotation run (asked for only where a template shows it)."""
+        return latest_run(self.article)
+
 
 def review_page(*, article_id: int, claim_id: int | None, user: User) -> ReviewPage:
-    article = Article.objects.select_related("assigned_to").get(pk=article_id)
-    claims = claims_for_article(article)
-    text = article_text(article, claims)
+    """The whole page in a fixed number of queries: the claims, all the article's flags,
+    attributions and sources once each, shared by the text, the lists and the panel."""
+    claims = list(listed_claims(article_id))
     ids = {c.pk for c in claims}
     if claim_id not in ids:
         pending = [c for c in claims if c.review_state == ReviewState.PENDING]
         claim_id = (pending or claims)[0].pk if claims else None
-    panel = claim_panel(claim_id=claim_id, article=article) if claim_id else None
+    # the panel's claim brings the article with it (a claim deleted since is no panel)
+    panel_claim = None
+    if claim_id is not None:
+        panel_claim = (
+            Claim.objects.select_related(*_PANEL_CLAIM_RELATED, "article__assigned_to")
+            .filter(pk=claim_id, article_id=article_id)
+            .first()
+        )
+    if panel_claim is not None:
+        article = panel_claim.article
+    else:
+        article = Article.objects.select_related("assigned_to").get(pk=article_id)
+    flags = list(
+        Flag.objects.filter(claim__article_id=article_id)
+        .select_related("dismissed_by")
+        .order_by("id")
+    )
+    count_open_flags(claims, flags)
+    attributions = list(Attribution.objects.filter(article_id=article_id))
+    sources = list(article.sources.order_by("position", "id"))
+    text = article_text(article, claims, attributions=attributions)
+    panel = None
+    if panel_claim is not None:
+        loaded = _Loaded(
+            outline=[OutlineClaim(c.pk, c.start, c.end, c.support, c.review_state) for c in claims],
+            flags=flags,
+            attributions=attributions,
+            sources={s.pk: s for s in sources},
+        )
+        panel = _claim_panel(panel_claim, article=article, loaded=loaded)
     return ReviewPage(
         article=article,
         text=text,
         counts=review_counts(claims),
-        run=latest_run(article),
         panel=panel,
-        sources=source_texts(article),
+        sources=[SourceText(s, html_text(s.text)) for s in sources],
         assignees=_assignees(user),
-        flags=open_flags(claims),
+        flags=open_flags(claims, flags),
     )

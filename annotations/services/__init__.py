@@ -16,6 +16,13 @@ from .articles import (
     article_sync_status,
     articles_import_batch,
 )
+from .comments import (
+    CommentConflict,
+    comment_add,
+    comment_delete,
+    comment_edit,
+    mentions_mark_read,
+)
 from .errors import ConflictError, ServiceError
 from .preannotation import preannotation_store, run_execute, run_queue
 from .review import (
@@ -31,7 +38,7 @@ from .review import (
     claim_reopen,
     flag_dismiss,
 )
-from .runs import run_notice, runs_sweep
+from .runs import run_notice, run_retry, runs_sweep
 from .verdicts import (
     ClaimantChoice,
     verdict_discard,
@@ -47,6 +54,7 @@ __all__ = [
     "ArticleInput",
     "BatchImportError",
     "ClaimantChoice",
+    "CommentConflict",
     "ConflictError",
     "DraftVerdictExists",
     "DuplicateArticle",
@@ -69,11 +77,16 @@ __all__ = [
     "claim_correct",
     "claim_reject",
     "claim_reopen",
+    "comment_add",
+    "comment_delete",
+    "comment_edit",
     "flag_dismiss",
+    "mentions_mark_read",
     "preannotation_store",
     "run_execute",
     "run_notice",
     "run_queue",
+    "run_retry",
     "runs_sweep",
     "verdict_discard",
     "verdict_publish",

@@ -151,12 +151,15 @@ def run_execute(
 
 
 def _execute_claimed(run: AnnotationRun, article: Article, *, final_attempt: bool) -> AnnotationRun:
+    from ..nlp.checkworthy import default_scorer
     from ..nlp.pipeline import load_pipeline
     from ..nlp.preannotate import preannotate
+    from ..nlp.retrain import model_versions
 
     try:
         started = timezone.now()
         nlp = load_pipeline(settings.FACTCHECK_SPACY_MODEL)
+        scorer = default_scorer()
         load_seconds = (timezone.now() - started).total_seconds()
         _set_stage(
             run,
@@ -164,11 +167,13 @@ def _execute_claimed(run: AnnotationRun, article: Article, *, final_attempt: boo
             20,
             model_version=str(nlp.meta.get("version", "")),
             model_name=f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}".strip("_"),
+            model_versions=model_versions(scorer),
         )
         result = preannotate(
             article.body,
             _source_docs(article),
             nlp=nlp,
+            scorer=scorer,
             on_stage=lambda name: _set_stage(run, name, STAGE_PROGRESS.get(name, run.progress)),
         )
         _set_stage(run, "storing", 85)

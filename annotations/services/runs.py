@@ -30,13 +30,17 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from .. import roles
 from ..models import AnnotationRun, Article, AuditVerb
+from ..selectors.queue import run_is_stuck, stage_name
 from .audit import audit_record
+from .errors import ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -287,6 +291,49 @@ def _unsent_runs() -> Iterator[AnnotationRun]:
         .order_by("created_at", "id")
         .iterator()
     )
+
+
+# --- an editor's retry ------------------------------------------------------------------------
+
+
+def run_retry(*, article: Article, actor: User) -> AnnotationRun:
+    """Start the article's pre-annotation again after its latest run failed or got stuck.
+
+    The old run keeps its error and stage (a stuck one is closed as skipped, saying why), and
+    a new run is queued; the store keeps every reviewer decision, as any re-run does.
+    """
+    if not roles.is_editor(actor):
+        raise PermissionDenied("Only editors can retry a pre-annotation.")
+    with transaction.atomic():
+        Article.objects.select_for_update().filter(pk=article.pk).first()
+        old = article.runs.order_by("-created_at", "-id").first()
+        if old is None:
+            raise ServiceError("This article has no pre-annotation to retry.")
+        stuck = run_is_stuck(old)
+        if old.status != AnnotationRun.Status.FAILED and not stuck:
+            state = old.get_status_display().lower()
+            raise ServiceError(f"Nothing to retry: the latest pre-annotation is {state}.")
+        before = {"run": old.pk, "status": old.status, "stage": old.stage, "error": old.error}
+        if stuck:
+            note = (
+                f"Stuck while {stage_name(old.stage)}: no sign of progress, so "
+                f"{actor.get_username()} started it again."
+            )
+            closed = AnnotationRun.objects.filter(
+                pk=old.pk, status=old.status, attempts=old.attempts
+            ).update(status=AnnotationRun.Status.SKIPPED, finished_at=timezone.now(), error=note)
+            if not closed:
+                raise ServiceError("The run moved on while you looked: reload to see where it is.")
+        run = run_queue(article=article, actor=actor)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.PREANNOTATION_RETRY,
+            target=run,
+            article=article,
+            before=before,
+            after={"run": run.pk, "status": run.status},
+        )
+    return run
 
 
 # --- failures in plain words ------------------------------------------------------------------

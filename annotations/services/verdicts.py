@@ -37,6 +37,7 @@ from ..models import (
     Verdict,
     VerdictRevision,
 )
+from ..selectors.double_review import publication_block
 from ..selectors.verdicts import OUTLET, ClaimantOption, claimant_options, verdict_content
 from .articles import article_start_review, article_sync_status
 from .audit import audit_record, snapshot
@@ -377,6 +378,9 @@ def verdict_publish(
     with transaction.atomic():
         verdict = _locked(verdict, version)
         _may_publish(verdict, actor)
+        blocked = publication_block(verdict.claim.article)  # a required double review
+        if blocked:
+            raise ServiceError(blocked)
         _check_publishable(verdict)
         correction = verdict.published_revision_id is not None
         if correction and not note:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from .. import forms, roles, selectors, services
 from ..models import Article
 from .access import reviewer_required
+from .double_review import blind_redirect
 from .htmx import REVIEW, AuthenticatedHttpRequest, flash, form_error, review_url
 from .queue import QUEUE
 
@@ -75,16 +77,78 @@ def article_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
 @reviewer_required
 @require_GET
 def article_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Polled by the queue while a run is queued or running; the finished fragment has no
-    trigger, so the swap itself stops the polling."""
+    """Polled by the queue and the article page while a run is queued or running.
+
+    In the queue the finished run's whole row comes back (status, claim and flag counts) with
+    the status tabs out of band, counted under the filters the poll sends along; the finished
+    fragment has no trigger, so the swap itself stops the polling. On the article page
+    (``?on=article``) a finished run reloads the page, which then shows its claims.
+    """
     article = selectors.progress_article_or_404(pk)
     run = selectors.latest_run(article)
-    if request.htmx and run is not None and run.status not in selectors.RUNNING:
-        # Finished: refresh the whole row (status, claim and flag counts), not just the bar.
+    finished = run is not None and run.status not in selectors.RUNNING
+    on_article = request.GET.get("on") == "article"
+    if request.htmx and finished and on_article:
+        return HttpResponseClientRefresh()
+    context = {"article": article, "run": run, "is_editor": roles.is_editor(request.user)}
+    if request.htmx and finished:
         row = selectors.queue_row(article_id=pk, user=request.user)
-        response = render(request, QUEUE + "#article-row", {"article": row, "just_finished": True})
+        response = render(
+            request, QUEUE + "#article-row", {**context, "article": row, "just_finished": True}
+        )
+        response.content += _status_tabs(request)
         return reswap(retarget(response, f"#article-row-{pk}"), "outerHTML")
-    return render(request, QUEUE + "#run-progress", {"article": article, "run": run})
+    return render(request, QUEUE + "#run-progress", {**context, "on_article": on_article})
+
+
+def _status_tabs(request: AuthenticatedHttpRequest, data: QueryDict | None = None) -> bytes:
+    """The queue's status tabs, recounted under the queue's filters (sent along by the row's
+    request), to swap in out of band beside a row whose status changed."""
+    data = request.GET if data is None else data
+    form = forms.QueueFilterForm(data)
+    filters = form.filters()
+    status = filters.pop("status", "")
+    query = data.copy()
+    for key in ("page", "status", "on", "csrfmiddlewaretoken", "next"):
+        query.pop(key, None)
+    base = selectors.queue_base(user=request.user, **filters)
+    context = {
+        "status_counts": selectors.status_counts(base),
+        "status": status,
+        "query": query.urlencode(),
+        "oob": True,
+    }
+    return render_to_string(QUEUE + "#status-tabs", context, request).encode()
+
+
+@reviewer_required
+@require_POST
+def article_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An editor starts a failed or stuck pre-annotation again: a new run; the old one keeps
+    its error. From the queue the row comes back, from the article page its progress bar."""
+    article = selectors.article_or_404(pk)
+    try:
+        run = services.run_retry(article=article, actor=request.user)
+    except PermissionDenied as exc:
+        if request.htmx:
+            return flash(request, str(exc), status=403)
+        raise
+    except ValidationError as exc:
+        if request.htmx:
+            return flash(request, " ".join(exc.messages), status=400)
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_next_url(request, default=review_url(pk)))
+    notice = services.run_notice(article)
+    if not request.htmx:
+        messages.success(request, f"Pre-annotation started again (run {run.pk}); {notice}")
+        return redirect(_next_url(request, default=review_url(pk)))
+    context = {"article": article, "run": run, "is_editor": True}
+    if (request.htmx.target or "").startswith("article-row"):
+        row = selectors.queue_row(article_id=pk, user=request.user)
+        response = render(request, QUEUE + "#article-row", {**context, "article": row})
+        response.content += _status_tabs(request, request.POST)
+        return response
+    return render(request, QUEUE + "#run-progress", {**context, "on_article": True})
 
 
 @reviewer_required
@@ -115,7 +179,8 @@ def article_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(_next_url(request))
     if (request.htmx.target or "").startswith("article-row"):
         row = selectors.queue_row(article_id=pk, user=request.user)
-        response = render(request, QUEUE + "#article-row", {"article": row})
+        context = {"article": row, "is_editor": roles.is_editor(request.user)}
+        response = render(request, QUEUE + "#article-row", context)
     else:
         response = _header_response(request, pk)
     if form.cleaned_data["takeover"]:
@@ -124,12 +189,12 @@ def article_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _next_url(request: AuthenticatedHttpRequest) -> str:
+def _next_url(request: AuthenticatedHttpRequest, *, default: str = "") -> str:
     next_url = request.POST.get("next", "")
     # Only a path on this site: "//evil.example" is another host to a browser.
     if next_url.startswith("/") and not next_url.startswith("//"):
         return next_url
-    return reverse("annotations:queue")
+    return default or reverse("annotations:queue")
 
 
 def _confirm_takeover(
@@ -202,6 +267,8 @@ def article_mark_reviewed(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @reviewer_required
 @require_GET
 def article_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if (blind := blind_redirect(request, pk)) is not None:
+        return blind  # the history would show the first review's decisions
     article = selectors.article_or_404(pk)
     return render(
         request,

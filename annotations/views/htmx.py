@@ -20,11 +20,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from .. import forms, roles, selectors, services
-from ..markup import segments_in
 from ..models import Claim
 
 REVIEW = "annotations/review.html"
@@ -107,6 +107,11 @@ def panel_context(
     }
 
 
+def flag_rows(flags: list[selectors.OpenFlag], prefixes: dict[str, str]) -> SafeString:
+    """The open-flag list's rows (built in Python: a long article has hundreds)."""
+    return mark_safe("".join(item.row(**prefixes) for item in flags))  # noqa: S308 - each escaped
+
+
 def review_context(
     request: AuthenticatedHttpRequest,
     page: selectors.ReviewPage,
@@ -115,14 +120,17 @@ def review_context(
     verdict_input: dict[str, Any] | None = None,
     error: str = "",
 ) -> dict[str, Any]:
+    prefixes = url_prefixes(page.article.pk)
     return {
         "article": page.article,
         "page": page,
         "text": page.text,
         "counts": page.counts,
+        "claim_nav": page.text.nav(**prefixes),
+        "flag_rows": flag_rows(page.flags, prefixes),
         "is_editor": roles.is_editor(request.user),
         "error": error,
-        **url_prefixes(page.article.pk),
+        **prefixes,
         **panel_context(page.panel, conflict=conflict, verdict_input=verdict_input),
     }
 
@@ -186,27 +194,42 @@ def claim_response(
     if conflict is not None:
         update = PanelUpdate.SPANS
     if update is not PanelUpdate.PANEL:
-        html += _out_of_band(request, context, claim, update)
+        html += _out_of_band(request, context, panel, update)
     return HttpResponse("".join(html), status=status)
 
 
 def _out_of_band(
-    request: HttpRequest, context: dict[str, Any], claim: Claim, update: PanelUpdate
+    request: HttpRequest,
+    context: dict[str, Any],
+    panel: selectors.ClaimPanel,
+    update: PanelUpdate,
 ) -> list[str]:
-    text = selectors.article_text(context["article"])
-    context.update(text=text, counts=selectors.review_counts(text.claims))
+    """What else the action changed. A state or a verdict touches one claim: only its text
+    segments, its list entry and the counts are read and redrawn (a 300-claim article costs
+    what a 3-claim one does); a span change redraws the whole text and list."""
+    article = context["article"]
+    prefixes = url_prefixes(article.pk)
+    html: list[str] = []
     if update is PanelUpdate.SPANS:
-        partials = ["#article-text", "#claim-nav"]
+        text = selectors.article_text(article)
+        context.update(
+            text=text, claim_nav=text.nav(**prefixes), counts=selectors.review_counts(text.claims)
+        )
+        html += [render_to_string(REVIEW + p, context, request) for p in _SPAN_PARTIALS]
     else:
-        current = text.claim(claim.pk)
-        context["segments"] = segments_in(text.segments, current.start, current.end)
-        context["claim"] = current
-        partials = ["#oob-segments", "#nav-item"]
+        region = selectors.claim_region(panel=panel)
+        html += [s.oob for s in region.segments]
+        html.append(selectors.claim_nav_item(region.claim, oob=True, **prefixes))
+        context["counts"] = selectors.review_counts(panel.outline)
     if update is PanelUpdate.FLAGS:
-        context["page"] = {"flags": selectors.open_flags(text.claims)}
-        partials.append("#flag-summary")
-    partials.append("#review-counts")
-    return [render_to_string(REVIEW + partial, context, request) for partial in partials]
+        flags = selectors.article_open_flags(article_id=article.pk, order=panel.order)
+        context.update(page={"flags": flags}, flag_rows=flag_rows(flags, prefixes))
+        html.append(render_to_string(REVIEW + "#flag-summary", context, request))
+    html.append(render_to_string(REVIEW + "#review-counts", context, request))
+    return html
+
+
+_SPAN_PARTIALS = ("#article-text", "#claim-nav")
 
 
 # The refusals a service may answer with, and what the panel shows for each.

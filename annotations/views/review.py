@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import forms, roles, selectors, services
 from ..models import Article, Attribution, Claim, Verdict
 from .access import reviewer_required
+from .double_review import blind_redirect
 from .htmx import (
     REFUSALS,
     REVIEW,
@@ -47,6 +48,8 @@ def _claim_param(request: AuthenticatedHttpRequest) -> int | None:
 @reviewer_required
 @require_GET
 def article_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if (blind := blind_redirect(request, pk)) is not None:
+        return blind  # the second reviewer, before both reviews are in
     try:
         page = selectors.review_page(
             article_id=pk, claim_id=_claim_param(request), user=request.user
@@ -62,6 +65,8 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_location_or_404(pk)
     if not request.htmx:
         return redirect(review_url(claim.article_id, claim.pk))
+    if (blind := blind_redirect(request, claim.article_id)) is not None:
+        return blind
     return claim_response(request, claim)
 
 
@@ -71,7 +76,7 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def claim_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_or_404(pk)
+    claim = selectors.claim_location_or_404(pk)  # the service reads the claim itself
     form = forms.VersionForm(request.POST)
     if not form.is_valid():
         return invalid_form(request, claim, form)
@@ -89,7 +94,7 @@ def claim_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def claim_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Reject; with a draft verdict on the claim, the answer asks whether to discard it and
     offers that as the next click (``discard_draft``), instead of a dead end."""
-    claim = selectors.claim_or_404(pk)
+    claim = selectors.claim_location_or_404(pk)  # the service reads the claim itself
     form = forms.RejectForm(request.POST)
     if not form.is_valid():
         return invalid_form(request, claim, form)
@@ -115,7 +120,7 @@ def claim_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def claim_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_or_404(pk)
+    claim = selectors.claim_location_or_404(pk)  # the service reads the claim itself
     form = forms.VersionForm(request.POST)
     if not form.is_valid():
         return invalid_form(request, claim, form)
@@ -129,7 +134,7 @@ def claim_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def claim_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_or_404(pk)
+    claim = selectors.claim_location_or_404(pk)  # the service reads the claim itself
     form = forms.SpanForm(request.POST)
     if not form.is_valid():
         return invalid_form(request, claim, form)
@@ -488,3 +493,38 @@ def attribution_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except REFUSALS as exc:
         return refused(request, claim, exc)
     return claim_response(request, claim, update=PanelUpdate.SPANS, message="Attribution added.")
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+@reviewer_required
+@require_POST
+def article_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Ctrl+Z: take back the reviewer's own last change on this article. Answered with the
+    panel of the claim it concerned; a refusal with nothing to show in a panel goes to the
+    page's message region (400 nothing to undo, 409 someone else changed it since)."""
+    from ..services.undo import undo_last
+
+    if (blind := blind_redirect(request, pk)) is not None:
+        return blind  # the answer is a claim panel: not for a blind second reviewer
+    article = selectors.article_or_404(pk)
+    try:
+        undone = undo_last(user=request.user, article=article)
+    except services.ConflictError as exc:
+        current = exc.current
+        claim = current if isinstance(current, Claim) else current.claim
+        if claim is None:
+            return _claim_add_refused(request, pk, str(exc), status=409)
+        return refused(request, claim, exc)
+    except PermissionDenied as exc:
+        return _claim_add_refused(request, pk, str(exc), status=403)
+    except ValidationError as exc:
+        return _claim_add_refused(request, pk, " ".join(exc.messages), status=400)
+    message = f"Undone: you {undone.label}."
+    if undone.claim is None:
+        if request.htmx:
+            return flash(request, message, status=200, level="success")
+        messages.success(request, message)
+        return redirect(review_url(pk))
+    return claim_response(request, undone.claim, update=PanelUpdate.SPANS, message=message)

@@ -391,7 +391,7 @@ def test_extract_attributions_alone_returns_kinds(nlp):
     assert a.kind == "evidence"
 
 
-# --------------------------------------------------------------------------- beliefs and restatements
+# ------------------------------------------------------------------ beliefs and restatements
 
 
 @pytest.mark.parametrize(
@@ -430,7 +430,7 @@ def test_a_belief_without_its_own_subject_and_clause_is_not_a_report(nlp, line):
     assert found(nlp, line) == []
 
 
-# --------------------------------------------------------------------------- nouns and adjectives that carry a report
+# ----------------------------------------------------------- nouns and adjectives carrying a report
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@
 import { onAddSourceClick } from "./article_add.js";
 import { onClaimReviewedInput } from "./claim_reviewed.js";
 import { onFlashClick } from "./flash.js";
+import { installKeyboard } from "./keyboard.js";
 import { codePoints, selectionIn } from "./offsets.js";
+import { installPhonePanel } from "./phone_panel.js";
 import { installReview, onClaimClick, onSourceLinkClick } from "./review.js";
 import { installShortcuts, onHelpClick } from "./shortcuts.js";
 import { installSelection, onSelectionClick, selectionInArticle } from "./selection.js";
@@ -37,6 +39,8 @@ document.addEventListener("input", function (ev) {
 installSelection();
 installShortcuts();
 installReview();
+installPhonePanel(); // the claim panel as an overlay on a phone (issue 12)
+installKeyboard();
 
 // Exposed for the browser tests and for debugging offsets by hand.
 window.workbench = {
