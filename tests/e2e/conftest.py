@@ -11,12 +11,32 @@ import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
 # database calls the tests make to set up and check state.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# With in-memory SQLite the live server hands its one shared connection to every request
+# thread, and two requests at once (a lazily loaded comment thread beside a panel the
+# keyboard just opened) break it: "bad parameter or other API misuse". Serve one request at a
+# time; Django's plain server closes each connection after its answer, so nothing waits on a
+# kept-alive socket. A real deployment has a connection per worker thread.
+
+
+class SerialWSGIServer(WSGIServer):
+    """Requests are served in the live server's own thread, which already holds the test's
+    connection (``LiveServerThread.run`` installs it)."""
+
+    def __init__(self, *args: Any, connections_override: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -148,3 +168,15 @@ def select_text():
         return page.evaluate(SELECT_JS, [needle, occurrence, root])
 
     return select
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_pipeline() -> None:
+    """Adding a claim analyses it in the request (Celery is eager in tests), and the first
+    load of the spaCy pipeline takes seconds on a busy machine: more than a browser
+    assertion waits. A worker process has it loaded already; so does the live server here."""
+    from django.conf import settings
+
+    from annotations.nlp.pipeline import load_pipeline
+
+    load_pipeline(settings.FACTCHECK_SPACY_MODEL)
