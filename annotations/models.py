@@ -614,6 +614,8 @@ class AuditVerb(models.TextChoices):
     VERDICT_WITHDRAW = "verdict.withdraw", "withdrew the verdict"
     VERDICT_DISCARD = "verdict.discard", "discarded the verdict draft"
     UNDO = "undo", "undid their last change"
+    TOKEN_CREATE = "token.create", "made an API token"
+    TOKEN_REVOKE = "token.revoke", "revoked their API token"
     # Recorded before the editorial gate existed; no service writes it any more.
     VERDICT_UNPUBLISH = "verdict.unpublish", "unpublished the verdict"
     COMMENT_ADD = "comment.add", "commented"

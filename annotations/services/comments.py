@@ -143,7 +143,9 @@ def comment_add(*, article: Article, body: str, actor: User, claim: Claim | None
 
 
 def _own_comment(comment_id: int, actor: User, version: int) -> Comment:
-    comment = Comment.objects.select_for_update().select_related("author").get(pk=comment_id)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("author").get(pk=comment_id)
+    )
     if comment.author_id != actor.pk:
         raise PermissionDenied("Only the author can change a comment.")
     if comment.version != version:

@@ -93,3 +93,21 @@ def test_the_admin_lists_tokens_for_the_install_administrator(reviewer):
     client.force_login(admin)
     page = client.get("/admin/authtoken/tokenproxy/")
     assert page.status_code == 200 and reviewer.username in page.content.decode()
+
+
+def test_making_and_revoking_a_token_is_audited_without_the_key(client, reviewer):
+    from annotations.models import AuditEvent, AuditVerb
+
+    client.force_login(reviewer)
+    key = _key(client.post(PAGE))
+    _key(client.post(PAGE))  # replaced
+    client.post(REVOKE)
+    events = list(AuditEvent.objects.filter(actor=reviewer).order_by("id"))
+    assert [e.verb for e in events] == [
+        AuditVerb.TOKEN_CREATE,
+        AuditVerb.TOKEN_CREATE,
+        AuditVerb.TOKEN_REVOKE,
+    ]
+    assert [e.before["token"] for e in events] == ["no", "yes", "yes"]
+    assert all(key not in str(e.before) + str(e.after) for e in events)
+    assert Token.objects.filter(user=reviewer).count() == 0
