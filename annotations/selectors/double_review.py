@@ -616,10 +616,14 @@ class Bar:
 
 def bar(*, article: Article, user: User) -> Bar:
     review = double_review_of(article)
-    # passes exist only once a double review is asked for (or the desk asks for all)
+    # passes exist only once a double review is asked for (or the desk asks for all); with
+    # no record, stage and requirement are the desk's default (stage_of would look again)
     passes = passes_of(article) if review is not None or desk_default() else {}
-    stage = stage_of(article, review)
-    required = is_required(article, review)
+    if review is None:
+        required = desk_default()
+        stage = Stage.AWAITING_FIRST if required else Stage.NOT_REQUIRED
+    else:
+        stage, required = stage_of(article, review), is_required(article, review)
     first, second = passes.get(1), passes.get(2)
     mine_second = second is not None and second.reviewer_id == user.pk
     return Bar(
