@@ -621,7 +621,7 @@ def bar(*, article: Article, user: User) -> Bar:
     passes = passes_of(article) if review is not None or desk_default() else {}
     if review is None:
         required = desk_default()
-        stage = Stage.AWAITING_FIRST if required else Stage.NOT_REQUIRED
+        stage: str = Stage.AWAITING_FIRST if required else Stage.NOT_REQUIRED
     else:
         stage, required = stage_of(article, review), is_required(article, review)
     first, second = passes.get(1), passes.get(2)
