@@ -14,58 +14,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.review_page import setup_django, timed  # noqa: E402  (the same set-up and clock)
+
 PER_ARTICLE = 50
 VERSIONS = (("1.0", "3.8.0", "cw-a"), ("1.1", "3.8.0", "cw-a"), ("1.1", "3.8.0", "cw-b"))
 DAYS = 60
 SENTENCE = "Item {i}: the council spent {i} million on roads, the mayor said. "
-
-
-def setup_django(tmp: str) -> None:
-    os.environ["FACTCHECK_VAR_DIR"] = tmp
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-@dataclass
-class Timing:
-    wall_ms: float
-    cpu_ms: float
-    queries: int
-
-
-def timed(fn, repeat: int, before=None) -> Timing:
-    """``fn()`` ``repeat`` times (``before()`` untimed ahead of each); queries of the last."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    wall, cpu, queries = [], [], 0
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as ctx:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            fn()
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            wall.append((time.perf_counter() - started) * 1000)
-        queries = len(ctx.captured_queries)
-    return Timing(statistics.median(wall), statistics.median(cpu), queries)
 
 
 def _spread(cursor, table: str, column: str, days: int = DAYS) -> None:

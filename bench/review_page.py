@@ -49,14 +49,17 @@ class Timing:
     queries: int
 
 
-def timed(fn, repeat: int) -> Timing:
-    """``fn()`` ``repeat`` times; the queries are those of the last run."""
+def timed(fn, repeat: int, before=None) -> Timing:
+    """``fn()`` ``repeat`` times (``before()`` untimed ahead of each); the queries are those
+    of the last run."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     wall, cpu = [], []
     queries = 0
     for _ in range(repeat):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as ctx:
             started, started_cpu = time.perf_counter(), time.process_time()
             fn()

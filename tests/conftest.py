@@ -4,6 +4,7 @@ import os
 import socket
 
 import pytest
+from django.test import Client
 
 from tests import factories
 
@@ -34,6 +35,21 @@ def reviewer(db):
 @pytest.fixture
 def editor(db):
     return factories.user("eddie", role="editor")
+
+
+@pytest.fixture
+def rita(client, reviewer):
+    """The reviewer, signed in (pytest-django's ``client``)."""
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def eddie(editor):
+    """The editor, signed in on a client of their own."""
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ offered in the claim panel, what each may post, and the answers (htmx fragments,
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from annotations import services
 from annotations.models import Article, AuditEvent, Flag, Rating, Verdict
@@ -19,19 +18,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def seed():
     return scenarios.build()
-
-
-@pytest.fixture
-def rita(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
-def eddie(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def html(response) -> str:

@@ -31,19 +31,6 @@ def seed():
     return scenarios.build()
 
 
-@pytest.fixture
-def rita(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
-def eddie(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
 def html(response) -> str:
     return response.content.decode()
 

@@ -13,6 +13,7 @@ claims. That is what lets one threshold say "no source passage addresses this cl
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import Counter
@@ -173,8 +174,11 @@ class Bm25Index:
         return min(1.0, self._score(query, passage.terms, length) / ideal)
 
     def for_display(self) -> Bm25Index:
-        """The same passages weighted for the order a reviewer reads them in."""
-        return Bm25Index(self.passages, b=DISPLAY_B, entity_weight=DISPLAY_ENTITY_WEIGHT)
+        """The same passages weighted for the order a reviewer reads them in: lengths and
+        document frequencies are shared, only the weights differ."""
+        shown = copy.copy(self)
+        shown.b, shown.entity_weight = DISPLAY_B, DISPLAY_ENTITY_WEIGHT
+        return shown
 
     def search(self, query: Counter[str], k: int = TOP_K) -> list[tuple[Passage, float]]:
         """Top ``k`` passages with scores normalised by the query's self-score, best first."""

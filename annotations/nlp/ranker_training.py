@@ -272,16 +272,22 @@ def featurise_debates(nlp: Any) -> tuple[dict[str, Featurised], dict[str, list[i
     return data, {name: [x.label for x in lines] for name, lines in debates.items()}
 
 
-def fullfact_ap(nlp: Any, weights: dict[str, Any]) -> dict[str, float]:
-    """Average precision on Full Fact's passages, each passage a turn of its sentences and
-    scored by its best sentence (a passage is worth checking if any claim in it is)."""
-    passages = load_fullfact()
+def passage_sentences(nlp: Any, passages: Sequence[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """Full Fact's passages as sentences, each with the passage it came from as its turn."""
     texts, turns = [], []
     for n, (text, _) in enumerate(passages):
         for sent in nlp(text).sents:
             if sent.text.strip():
                 texts.append(sent.text.strip())
                 turns.append(n)
+    return texts, turns
+
+
+def fullfact_ap(nlp: Any, weights: dict[str, Any]) -> dict[str, float]:
+    """Average precision on Full Fact's passages, each passage a turn of its sentences and
+    scored by its best sentence (a passage is worth checking if any claim in it is)."""
+    passages = load_fullfact()
+    texts, turns = passage_sentences(nlp, passages)
     feats = featurise(nlp, texts, turns)
     probs = probabilities(weights, feats.rows)
     best = [0.0] * len(passages)

@@ -55,6 +55,7 @@ from annotations.nlp.ranker_training import (
     fit,
     load_debates,
     load_fullfact,
+    passage_sentences,
     prf,
     probabilities,
     speaker_turns,
@@ -300,12 +301,7 @@ def fullfact_passages(
         data = json.loads(cached.read_text(encoding="utf-8"))
         rows, turns = data["rows"], data["turns"]
     else:
-        texts, turns = [], []
-        for n, (text, _) in enumerate(passages):
-            for sent in nlp(text).sents:
-                if sent.text.strip():
-                    texts.append(sent.text.strip())
-                    turns.append(n)
+        texts, turns = passage_sentences(nlp, passages)
         rows = featurise(nlp, texts, turns).rows
         if cached is not None:
             _write_atomic(cached, json.dumps({"rows": rows, "turns": turns}))

@@ -80,18 +80,11 @@ def _add(
     body = request.POST.get("body", "")
     try:
         services.comment_add(article=article, claim=claim, body=body, actor=request.user)
-    except PermissionDenied as exc:
-        error, status = str(exc), 403
-        return _thread_response(
-            request,
-            article_id=article_id,
-            claim_id=claim_id,
-            status=status,
-            comment_error=error,
-            typed=body,
-        )
-    except ValidationError as exc:
-        error, status = " ".join(exc.messages), 400
+    except (PermissionDenied, ValidationError) as exc:
+        if isinstance(exc, PermissionDenied):
+            error, status = str(exc), 403
+        else:
+            error, status = " ".join(exc.messages), 400
         return _thread_response(
             request,
             article_id=article_id,

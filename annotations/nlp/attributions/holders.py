@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from annotations.nlp.attributions.state import Extraction, is_hedged
-from annotations.nlp.attributions.syntax import noun_phrase, subtree_tokens, trim
+from annotations.nlp.attributions.syntax import noun_phrase, own_subject, subtree_tokens, trim
 from annotations.nlp.lexicon import (
     HOLDER_VERBS,
     REPORT_NOUNS,
@@ -53,7 +53,7 @@ def _holder_of_noun(noun: Token) -> list[Token] | None:
                 return _phrase(obj)
     verb = noun.head
     if noun.dep_ == "dobj" and verb.lemma_.lower() in HOLDER_VERBS:
-        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        subj = own_subject(verb)
         if subj is not None and subj.lower_ not in _NO_HOLDER:
             return _phrase(subj)
     return None
