@@ -59,7 +59,7 @@ def _env(database_url: str, var_dir: Path) -> dict[str, str]:
     keep = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SECURE_", "AXES_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SECURE_", "AXES_", "CACHE_"))
         and k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
     }
     return {
@@ -76,6 +76,9 @@ def _env(database_url: str, var_dir: Path) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         # persistent connections: a connection per gunicorn thread, opened once
         "DB_CONN_MAX_AGE": "600",
+        # the production recipe's shared cache: sessions and permission sets read from Redis
+        "CACHE_URL": os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/5"),
+        "CACHE_KEY_PREFIX": f"load-{uuid.uuid4().hex[:8]}",
     }
 
 
@@ -96,8 +99,10 @@ class Target:
 def build_world(clients: int, articles: int, claims: int) -> tuple[list[str], list[Target], int]:
     """Users (one session each), articles with claims and attributions; the sessions' keys,
     the targets and the id of the rating verdicts use."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from annotations.models import Attribution, Rating
     from tests import factories, scenarios
@@ -106,9 +111,9 @@ def build_world(clients: int, articles: int, claims: int) -> tuple[list[str], li
     for i in range(clients):
         user = factories.user(f"load{i}", role="reviewer")
         # a signed-in session as the login view leaves it (without hashing 50 passwords)
-        store = SessionStore()
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "annotations.permission_cache.CachedPermissionsBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)

@@ -27,6 +27,10 @@ def setup_django(tmp: str) -> None:
     os.environ["FACTCHECK_VAR_DIR"] = tmp
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    # the production recipe's shared cache (sessions and permission sets read from Redis);
+    # CACHE_URL= (empty) measures without it
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/5")
+    os.environ.setdefault("CACHE_KEY_PREFIX", f"bench-{os.getpid()}")
     import django
 
     django.setup()

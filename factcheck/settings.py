@@ -180,6 +180,38 @@ _SQLITE_OPTIONS = {
 }
 
 DATABASES = {"default": _database_from_env()}
+
+
+def _caches_from_env() -> dict[str, Any]:
+    url = env_str("CACHE_URL", "")
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured("CACHE_URL must be redis://… (or empty: per-process memory)")
+    return {
+        "default": {
+            "BACKEND": "factcheck.cache.ForgivingRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "factcheck"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+# Without CACHE_URL every process has its own memory cache (the dashboard's figures, say).
+# With ``CACHE_URL=redis://…`` all processes share one: sessions are then read from it before
+# the database (``cached_db``: written to both, so nothing is lost when Redis restarts), and
+# each user's permission set too, so that a signed-in request costs one query (the user row)
+# instead of four. A shared cache is what makes the latter safe: a role given or taken away
+# in one process is seen by all on their next request.
+CACHES = _caches_from_env()
+SHARED_CACHE = bool(env_str("CACHE_URL", ""))
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
+FACTCHECK_CACHE_SECONDS = env_int("FACTCHECK_CACHE_SECONDS", 300 if SHARED_CACHE else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -195,7 +227,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # address, so the lock is per username.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each user's permission set kept in the cache while roles
+    # are unchanged (see annotations/permission_cache.py): on with a shared cache only.
+    "annotations.permission_cache.CachedPermissionsBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -14,6 +14,9 @@ if os.environ.get("TEST_DATABASE_URL"):
 from factcheck.settings import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = True
+# One process serves the tests, so its memory cache is shared by all requests: the cached
+# permission sets are exercised by every role test (production turns them on with CACHE_URL).
+FACTCHECK_CACHE_SECONDS = 300
 CELERY_TASK_EAGER_PROPAGATES = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 FACTCHECK_SITE_URL = "https://factcheck.example.org"

@@ -81,3 +81,31 @@ def test_sqlite_connections_wait_for_locks_instead_of_failing():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+def test_a_shared_cache_url_turns_on_cached_sessions_and_permissions(monkeypatch):
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
+    caches = project_settings._caches_from_env()
+    assert caches["default"]["BACKEND"] == "factcheck.cache.ForgivingRedisCache"
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s; import django;"
+            "django.setup(); print(s.SESSION_ENGINE, s.FACTCHECK_CACHE_SECONDS)",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            "DEBUG": "1",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.stdout.split() == ["django.contrib.sessions.backends.cached_db", "300"]
+    monkeypatch.setenv("CACHE_URL", "memcached://x")
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL must be"):
+        project_settings._caches_from_env()

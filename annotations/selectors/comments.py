@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from .. import cached
 from ..commenttext import comment_html
 from ..models import Comment, Mention
 
@@ -111,7 +112,10 @@ def mentions_for(user: User, *, limit: int = 200) -> list[MentionItem]:
 def unread_mention_count(user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Mention.objects.filter(user=user, read_at__isnull=True).count()
+    return cached.remembered(
+        cached.unread_mentions_key(user.pk),
+        lambda: Mention.objects.filter(user=user, read_at__isnull=True).count(),
+    )
 
 
 def mention_or_404(pk: int, *, user: User) -> Mention:

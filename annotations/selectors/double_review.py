@@ -19,7 +19,7 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .. import roles
+from .. import cached, roles
 from ..agreement import (
     Agreement,
     SpanAgreement,
@@ -55,10 +55,17 @@ def desk_default() -> bool:
 
 def may_be_double_reviewed(article_id: int) -> bool:
     """False for the common case, in one query: no double review asked for, none by default."""
-    return desk_default() or DoubleReview.objects.filter(article_id=article_id).exists()
+    if desk_default():
+        return True
+    return cached.remembered(
+        cached.double_review_key(article_id),
+        lambda: DoubleReview.objects.filter(article_id=article_id).exists(),
+    )
 
 
 def double_review_of(article: Article) -> DoubleReview | None:
+    if getattr(article, "no_double_review", False):  # the page asked already: none
+        return None
     return DoubleReview.objects.filter(article=article).first()
 
 

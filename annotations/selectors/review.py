@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
-from .. import roles
+from .. import cached, roles
 from ..markup import (
     Excerpt,
     excerpt,
@@ -209,7 +209,10 @@ class ClaimPanel:
 
 
 def default_ratings() -> list[Rating]:
-    return list(Rating.objects.filter(scale__is_default=True).order_by("position"))
+    return cached.remembered(
+        cached.DEFAULT_RATINGS,
+        lambda: list(Rating.objects.filter(scale__is_default=True).order_by("position")),
+    )
 
 
 @dataclass
@@ -277,9 +280,14 @@ def _claim_panel(claim: Claim, *, article: Article | None, loaded: _Loaded | Non
     for a in attributions:
         a.article = claim.article
     items = [AttributionItem(a) for a in attributions]
-    _attach_suggestions(claim.article, items)
+    entities = _attach_suggestions(claim.article, items)
     return ClaimPanel(
-        claimants=claimant_options(claim, attributions=attributions, flags=flags),
+        claimants=claimant_options(
+            claim,
+            attributions=attributions,
+            flags=flags,
+            entities=[(e.start, e.end, e.label, e.text) for e in entities if e.source_id is None],
+        ),
         withdrawal=withdrawal_notice(verdict) if verdict is not None else None,
         claim=claim,
         position=index + 1,
@@ -353,10 +361,13 @@ def _attribution_order(a: Attribution) -> tuple[bool, int, int, int]:
     return (a.source_id is not None, a.source_id or 0, a.cue_start, a.pk)
 
 
-def _attach_suggestions(article: Article, items: list[AttributionItem], limit: int = 8) -> None:
-    """Speaker candidates: named people and bodies in the same text, nearest to the cue."""
+def _attach_suggestions(
+    article: Article, items: list[AttributionItem], limit: int = 8
+) -> list[Entity]:
+    """Speaker candidates: named people and bodies in the same text, nearest to the cue.
+    Returns the entities it read (the claimant choices use the article's own)."""
     if not items:
-        return
+        return []
     source_ids = {i.attribution.source_id for i in items}
     q = Q()
     if None in source_ids:
@@ -378,6 +389,7 @@ def _attach_suggestions(article: Article, items: list[AttributionItem], limit: i
             item.suggestions.append(e)
             if len(item.suggestions) >= limit:
                 break
+    return entities
 
 
 # What a reviewer should look at first: figures and credits that disagree with the sources
@@ -497,12 +509,23 @@ class ArticleHeader:
 
 
 def _assignees(user: User) -> list[User]:
-    return list(assignable_users()) if roles.is_editor(user) else []
+    if not roles.is_editor(user):
+        return []
+    return cached.remembered(
+        cached.ASSIGNEES, lambda: list(assignable_users().only("pk", "username"))
+    )
 
 
 def article_header(*, article_id: int, user: User) -> ArticleHeader:
     article = get_object_or_404(Article.objects.select_related("assigned_to"), pk=article_id)
     return ArticleHeader(article, article_counts(article.pk), _assignees(user))
+
+
+_RUN_SHOWN = (
+    AnnotationRun.Status.QUEUED,
+    AnnotationRun.Status.RUNNING,
+    AnnotationRun.Status.FAILED,
+)
 
 
 @dataclass
@@ -519,9 +542,14 @@ class ReviewPage:
     def pending(self) -> int:
         return pending_count(self.counts)
 
+    run_status: str | None = None  # the latest run's ("" none), when the claim query read it
+
     @cached_property
     def run(self) -> AnnotationRun | None:
-        """The latest annotation run (asked for only where a template shows it)."""
+        """The latest annotation run while it is still going or has failed (the page shows
+        its progress then); read only when the claim query's glance says so."""
+        if self.run_status is not None and self.run_status not in _RUN_SHOWN:
+            return None  # finished, or never run: nothing to show
         return latest_run(self.article)
 
 
@@ -536,8 +564,12 @@ def review_page(*, article_id: int, claim_id: int | None, user: User) -> ReviewP
     # the panel's claim brings the article with it (a claim deleted since is no panel)
     panel_claim = None
     if claim_id is not None:
+        latest = AnnotationRun.objects.filter(article_id=OuterRef("article_id")).order_by(
+            "-created_at", "-id"
+        )
         panel_claim = (
             Claim.objects.select_related(*_PANEL_CLAIM_RELATED, "article__assigned_to")
+            .annotate(latest_run_status=Subquery(latest.values("status")[:1]))
             .filter(pk=claim_id, article_id=article_id)
             .first()
         )
@@ -571,4 +603,5 @@ def review_page(*, article_id: int, claim_id: int | None, user: User) -> ReviewP
         sources=[SourceText(s, html_text(s.text)) for s in sources],
         assignees=_assignees(user),
         flags=open_flags(claims, flags),
+        run_status=(None if panel_claim is None else (panel_claim.latest_run_status or "")),
     )

@@ -102,6 +102,7 @@ def claimant_options(
     *,
     attributions: Sequence[Attribution] | None = None,
     flags: Sequence[Flag] | None = None,
+    entities: Sequence[tuple[int, int, str, str]] | None = None,
 ) -> list[ClaimantOption]:
     """The outlet first (the default: the article is where the claim was made), then each
     speaker the article attributes the claim to.
@@ -110,7 +111,8 @@ def claimant_options(
     reviewer and no attribution flag is open on the claim: the article may credit the
     wrong party, and the credit is what a fact check must not repeat unchecked. A speaker
     whose kind the NER did not tell is offered twice, as a person and as an organisation.
-    ``attributions``/``flags`` may be passed when the caller has them loaded already.
+    ``attributions``/``flags``/``entities`` (the article text's, as start, end, label, text)
+    may be passed when the caller has them loaded already.
     """
     article = claim.article
     options: list[ClaimantOption] = []
@@ -137,15 +139,21 @@ def claimant_options(
         for a in attributions
         if a.speaker_start is not None and a.speaker_end is not None
     ]
-    entities = list(
-        Entity.objects.filter(
-            article_id=article.pk,
-            source__isnull=True,
-            label__in=tuple(ENTITY_KINDS),
-            start__gte=min(s for s, _ in spans),
-            end__lte=max(e for _, e in spans),
-        ).values_list("start", "end", "label", "text")
-    )
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+    if entities is None:
+        entities = list(
+            Entity.objects.filter(
+                article_id=article.pk,
+                source__isnull=True,
+                label__in=tuple(ENTITY_KINDS),
+                start__gte=lo,
+                end__lte=hi,
+            )
+            .order_by("start")
+            .values_list("start", "end", "label", "text")
+        )
+    else:
+        entities = [e for e in entities if e[2] in ENTITY_KINDS and e[0] >= lo and e[1] <= hi]
     seen: set[tuple[str, str]] = set()
     for a in attributions:
         assert a.speaker_start is not None and a.speaker_end is not None

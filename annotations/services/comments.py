@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import roles
+from .. import cached, roles
 from ..commenttext import MAX_LENGTH, mentioned_usernames
 from ..models import Article, AuditVerb, Claim, Comment, Mention
 from .audit import audit_record
@@ -80,6 +80,7 @@ def _mention(comment: Comment, names: list[str], *, author: User) -> list[Mentio
         if person.pk not in already
     ]
     if mentions:
+        cached.forget_unread_mentions(m.user_id for m in mentions)
         ids = [m.pk for m in mentions]
         transaction.on_commit(lambda: mentions_email(mention_ids=ids))
     return mentions
@@ -186,7 +187,9 @@ def comment_delete(*, comment_id: int, actor: User, version: int) -> Comment:
         comment.body, comment.deleted_at = "", timezone.now()
         comment.version += 1
         comment.save(update_fields=["body", "deleted_at", "version", "updated_at"])
-        comment.mentions.filter(read_at__isnull=True).update(read_at=comment.deleted_at)
+        unread = comment.mentions.filter(read_at__isnull=True)
+        cached.forget_unread_mentions(unread.values_list("user_id", flat=True))
+        unread.update(read_at=comment.deleted_at)
         audit_record(
             actor=actor,
             verb=AuditVerb.COMMENT_DELETE,
@@ -204,4 +207,5 @@ def mentions_mark_read(*, user: User, mention_ids: list[int] | None = None) -> i
     unread = Mention.objects.filter(user=user, read_at__isnull=True)
     if mention_ids is not None:
         unread = unread.filter(pk__in=mention_ids)
+    cached.forget_unread_mentions([user.pk])
     return unread.update(read_at=timezone.now())

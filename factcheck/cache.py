@@ -1,0 +1,67 @@
+"""A Redis cache that degrades to "nothing cached" while Redis is unreachable.
+
+With ``CACHE_URL=redis://…`` sessions and permission sets are read from the cache before the
+database. Redis is often the Celery broker too, and a broker outage must not take the site
+down with it (issue 13: "broker down at import" answers, it does not 500): every read misses
+and every write is dropped until Redis answers again, and the database stays the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _soft[T](call: Callable[[], T], fallback: T) -> T:
+    try:
+        return call()
+    except _DOWN as exc:
+        log.warning("cache unreachable, carrying on without it: %s", exc)
+        return fallback
+
+
+class ForgivingRedisCache(RedisCache):
+    """Django's Redis cache; an unreachable server is a miss, never an error."""
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return _soft(lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return _soft(lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        _soft(lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        return _soft(
+            lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False
+        )
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return _soft(lambda: super(ForgivingRedisCache, self).delete(key, version), False)
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        return _soft(
+            lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version), list(data)
+        )
+
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        _soft(lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return _soft(lambda: super(ForgivingRedisCache, self).has_key(key, version), False)
