@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,8 +29,29 @@ def _soft[T](call: Callable[[], T], fallback: T) -> T:
         return fallback
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django builds a ``redis.Redis`` object for every operation (hundreds of dictionary
+    writes each, more than the round trip costs); one per connection pool serves all
+    threads, as redis-py's clients are thread-safe."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._reused: dict[bool, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # (with read replicas listed, a process keeps reading from the one it first drew)
+        client = self._reused.get(write)
+        if client is None:
+            client = self._reused[write] = super().get_client(key, write=write)
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
     """Django's Redis cache; an unreachable server is a miss, never an error."""
+
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = _ReusedClient
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return _soft(lambda: super(ForgivingRedisCache, self).get(key, default, version), default)

@@ -67,10 +67,18 @@ def _change[M: (Claim, Attribution)](
         if version is not None and obj.version != version:
             raise ConflictError(obj, version)
         before = snapshot(obj, fields)
+        was_open = isinstance(obj, Claim) and obj.review_state != ReviewState.REJECTED
+        span = (obj.start, obj.end) if isinstance(obj, Claim) else None
         mutate(obj)
         obj.version += 1
         obj.updated_by = actor
-        _save_claim_span(obj)
+        if isinstance(obj, Claim) and (
+            (obj.start, obj.end) != span
+            or (not was_open and obj.review_state != ReviewState.REJECTED)
+        ):
+            _save_claim_span(obj)  # it may now sit on another open claim's span
+        else:
+            obj.save()  # no span taken: no savepoint needed for the constraint
         audit_record(
             actor=actor,
             verb=verb,

@@ -78,16 +78,17 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def claim_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_location_or_404(pk)  # the service reads the claim itself
     form = forms.VersionForm(request.POST)
     if not form.is_valid():
-        return invalid_form(request, claim, form)
-    try:
-        services.claim_confirm(
+        return invalid_form(request, selectors.claim_location_or_404(pk), form)
+    try:  # the service reads (and locks) the claim: no lookup of our own before it
+        claim = services.claim_confirm(
             claim_id=pk, actor=request.user, version=form.cleaned_data["version"]
         )
+    except Claim.DoesNotExist:
+        raise Http404("No such claim") from None
     except REFUSALS as exc:
-        return refused(request, claim, exc)
+        return refused(request, selectors.claim_location_or_404(pk), exc)
     return claim_response(request, claim, update=PanelUpdate.STATES, message="Claim confirmed.")
 
 
@@ -136,21 +137,22 @@ def claim_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 @require_POST
 def claim_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_location_or_404(pk)  # the service reads the claim itself
     form = forms.SpanForm(request.POST)
     if not form.is_valid():
-        return invalid_form(request, claim, form)
+        return invalid_form(request, selectors.claim_location_or_404(pk), form)
     data = form.cleaned_data
-    try:
-        services.claim_correct(
+    try:  # the service reads (and locks) the claim: no lookup of our own before it
+        claim = services.claim_correct(
             claim_id=pk,
             start=data["start"],
             end=data["end"],
             actor=request.user,
             version=data["version"],
         )
+    except Claim.DoesNotExist:
+        raise Http404("No such claim") from None
     except REFUSALS as exc:
-        return refused(request, claim, exc)
+        return refused(request, selectors.claim_location_or_404(pk), exc)
     return claim_response(request, claim, update=PanelUpdate.SPANS, message="Claim span corrected.")
 
 
