@@ -9,6 +9,17 @@ from django.test import Client
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests and
+    its primary keys reused, so an answer cached for one test's article 1 must not meet the
+    next test's article 1."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def _reachable(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
