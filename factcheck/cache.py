@@ -4,11 +4,17 @@ With ``CACHE_URL=redis://…`` sessions and permission sets are read from the ca
 database. Redis is often the Celery broker too, and a broker outage must not take the site
 down with it (issue 13: "broker down at import" answers, it does not 500): every read misses
 and every write is dropped until Redis answers again, and the database stays the truth.
+After a failure the cache is not asked again for ``PAUSE_SECONDS``, so that an outage costs
+one connection timeout per process every few seconds, not one per cache call.
+
+A role changed while Redis is away cannot move the cached permission sets' generation on;
+the sets then expire on their own (``FACTCHECK_CACHE_SECONDS``) after Redis returns.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,12 +27,7 @@ log = logging.getLogger(__name__)
 _DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-def _soft[T](call: Callable[[], T], fallback: T) -> T:
-    try:
-        return call()
-    except _DOWN as exc:
-        log.warning("cache unreachable, carrying on without it: %s", exc)
-        return fallback
+PAUSE_SECONDS = 5.0
 
 
 class _ReusedClient(RedisCacheClient):
@@ -52,37 +53,50 @@ class ForgivingRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusedClient
+        self._down_until = 0.0
+
+    def _soft[T](self, call: Callable[[], T], fallback: T) -> T:
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call()
+        except _DOWN as exc:
+            self._down_until = time.monotonic() + PAUSE_SECONDS
+            log.warning("cache unreachable, carrying on without it: %s", exc)
+            return fallback
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return _soft(lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
+        return self._soft(
+            lambda: super(ForgivingRedisCache, self).get(key, default, version), default
+        )
 
     def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
-        return _soft(lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
+        return self._soft(lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> None:
-        _soft(lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
+        self._soft(lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
-        return _soft(
+        return self._soft(
             lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False
         )
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return _soft(lambda: super(ForgivingRedisCache, self).delete(key, version), False)
+        return self._soft(lambda: super(ForgivingRedisCache, self).delete(key, version), False)
 
     def set_many(
         self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
-        return _soft(
+        return self._soft(
             lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version), list(data)
         )
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
-        _soft(lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
+        self._soft(lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        return _soft(lambda: super(ForgivingRedisCache, self).has_key(key, version), False)
+        return self._soft(lambda: super(ForgivingRedisCache, self).has_key(key, version), False)

@@ -164,3 +164,32 @@ def test_the_default_rating_scale_is_cached_until_an_editor_changes_it(
     with django_capture_on_commit_callbacks(execute=True):
         rating.save()
     assert default_ratings()[0].label == "Renamed by an editor"
+
+
+def test_after_a_failure_the_cache_is_left_alone_for_a_pause(monkeypatch) -> None:
+    import factcheck.cache as module
+
+    dead = _redis_cache(1)
+    assert dead.get("k", "d") == "d"  # tried, failed: paused
+    tried: list[str] = []
+    monkeypatch.setattr(dead._cache, "get", lambda *a, **k: tried.append("get"))
+    assert dead.get("k", "d") == "d" and tried == []  # within the pause: not even tried
+    monkeypatch.setattr(module.time, "monotonic", lambda: dead._down_until + 1)
+    dead.get("k", "d")
+    assert tried == ["get"]  # past it: tried again
+
+
+def test_the_site_works_while_the_shared_cache_is_down(client, settings) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "factcheck.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    user = factories.user("casey", role="reviewer")
+    client.force_login(user)  # the session is written to the database all the same
+    assert client.get("/").status_code == 200
+    article = factories.article()
+    assert client.get(f"/articles/{article.pk}/").status_code == 200
