@@ -43,6 +43,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.review_page import reference_ms  # noqa: E402  (the machine's speed, one yardstick)
+
 ACTIONS = ("open review page", "confirm claim", "correct span", "edit attribution", "save verdict")
 WEIGHTS = (35, 20, 15, 15, 15)
 CLAIM_VERSION = re.compile(
@@ -444,6 +446,7 @@ def main() -> int:
                 f"{args.threads} threads, PostgreSQL; {os.cpu_count()} CPUs, load average before "
                 + " ".join(f"{x:.2f}" for x in os.getloadavg())
             )
+            print(f"machine speed before: reference loop {reference_ms():.0f} ms CPU")
             cpu_before = _cpu_split(server.pid, name)
             started = time.monotonic()
             until = started + args.seconds
@@ -455,6 +458,7 @@ def main() -> int:
             elapsed = time.monotonic() - started
             cpu_after = _cpu_split(server.pid, name)
             print("load average after " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+            print(f"machine speed after: reference loop {reference_ms():.0f} ms CPU")
             print(
                 "CPU seconds during the run: "
                 + ", ".join(f"{k} {cpu_after[k] - cpu_before[k]:.1f}" for k in cpu_before)

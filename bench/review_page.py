@@ -39,6 +39,17 @@ def setup_django(tmp: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def reference_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop: this machine's cores are shared with
+    other virtual machines and their speed drifts by a third within an hour, so two runs'
+    req/s compare only beside this figure (lower is faster)."""
+    started = time.process_time()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i % 7
+    return (time.process_time() - started) * 1000
+
+
 @dataclass
 class Timing:
     """Median wall-clock and CPU milliseconds of a request, and its SQL queries.
@@ -134,6 +145,7 @@ def main() -> None:
 
     print(
         f"Review page, median of {args.repeat} runs (Django test client, SQLite); "
+        f"machine speed: reference loop {reference_ms():.0f} ms CPU; "
         f"{os.cpu_count()} CPUs, load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     header = ("claims", "", "ms", "CPU ms", "SQL", "KB")
