@@ -465,6 +465,15 @@ def main() -> int:
                 + f" (of {elapsed * (os.cpu_count() or 1):.0f} on {os.cpu_count()} CPUs)"
             )
             records = [rec for r in reviewers for rec in r.records]
+            spent = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
+            n = max(1, len(records))
+            # the figure that travels between runs better than req/s: what one request costs
+            print(
+                "CPU per request: "
+                + ", ".join(f"{k} {v / n * 1000:.1f} ms" for k, v in spent.items())
+                + f"; 100 req/s on {os.cpu_count()} CPUs leaves "
+                + f"{(os.cpu_count() or 1) * 1000 / 100:.0f} ms for all of it"
+            )
             proof = verify(records)
             ok = report(records, elapsed, proof)
             connection.close()
