@@ -212,6 +212,12 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 FACTCHECK_CACHE_SECONDS = env_int("FACTCHECK_CACHE_SECONDS", 300 if SHARED_CACHE else 0)
+if FACTCHECK_CACHE_SECONDS and not SHARED_CACHE:
+    # each gunicorn worker would keep its own copy, and a role taken away in one would still
+    # be granted by the others until the entry expired
+    raise ImproperlyConfigured(
+        "FACTCHECK_CACHE_SECONDS needs CACHE_URL: a cache that all processes share"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

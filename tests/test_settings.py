@@ -109,3 +109,10 @@ def test_a_shared_cache_url_turns_on_cached_sessions_and_permissions(monkeypatch
     monkeypatch.setenv("CACHE_URL", "memcached://x")
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL must be"):
         project_settings._caches_from_env()
+
+
+def test_caching_without_a_shared_cache_is_refused(tmp_path):
+    result = _django_check(
+        {"DEBUG": "1", "FACTCHECK_VAR_DIR": str(tmp_path), "FACTCHECK_CACHE_SECONDS": "300"}
+    )
+    assert result.returncode != 0 and "FACTCHECK_CACHE_SECONDS needs CACHE_URL" in result.stderr
