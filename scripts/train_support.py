@@ -318,21 +318,6 @@ def _example_class(e: Example, supports: Sequence[str]) -> str:
     return e.label if got in e.acceptable else got
 
 
-def predictions(
-    examples: Sequence[Example],
-    log_probs: Callable[[Example, dict], list[float] | None],
-    offsets: Sequence[float],
-) -> list[str]:
-    out = []
-    for e in examples:
-        supports = []
-        for c in e.claims:
-            lp = log_probs(e, c) if c["features"] else None
-            supports.append("not_found" if lp is None else decide(lp, offsets, c))
-        out.append(_example_class(e, supports))
-    return out
-
-
 Decisions = dict[tuple[str, int], tuple[str, ...]]
 
 
@@ -351,14 +336,28 @@ def decision_table(examples: Sequence[Example]) -> Decisions:
     return out
 
 
-def table_predictions(
+def claim_log_probs(
+    examples: Sequence[Example], model_for: Callable[[Example], Fitted]
+) -> dict[tuple[str, int], list[float]]:
+    """Each featured claim's log-probabilities (keyed by example id and claim number) under
+    the model ``model_for`` gives its example (one model, or each fold's own)."""
+    return {
+        (e.id, n): model_for(e).log_probs(c["features"])
+        for e in examples
+        for n, c in enumerate(e.claims)
+        if c["features"]
+    }
+
+
+def predictions(
     examples: Sequence[Example],
     log_probs: dict[tuple[str, int], list[float]],
     table: Decisions,
     offsets: Sequence[float],
 ) -> list[str]:
-    """``predictions`` for log-probabilities computed beforehand (keyed by example id and claim
-    number) and a ``decision_table``: the same answers, much faster."""
+    """The scored class of each example, from its claims' log-probabilities
+    (``claim_log_probs``), the offsets and a ``decision_table``: what ``decide`` answers,
+    looked up rather than re-decided."""
     out = []
     for e in examples:
         supports = []
@@ -442,15 +441,10 @@ def cross_validate(
             fit([e for e in tune if fold_of[e.group] != k], c_value, weighting)
             for k in range(FOLDS)
         ]
-        oof = {
-            (e.id, n): models[fold_of[e.group]].log_probs(c["features"])
-            for e in tune
-            for n, c in enumerate(e.claims)
-            if c["features"]
-        }
+        oof = claim_log_probs(tune, lambda e, models=models: models[fold_of[e.group]])
         for a, b in itertools.product(OFFSET_GRID, OFFSET_GRID):
             offsets = (a, 0.0, b)
-            figures = score(tune, table_predictions(tune, oof, table, offsets), prior)
+            figures = score(tune, predictions(tune, oof, table, offsets), prior)
             w = figures.get("wice_prior") or figures["wice"]
             # the worse of the two margins to the goals: macro-F1 and beating the majority
             objective = min(w["macro_f1"] - GOAL_MACRO_F1, w["accuracy"] - w["majority"])
@@ -494,17 +488,10 @@ def nested_cross_validate(
                 trace.append({"repeat": seed, "fold": k, "test_groups": {e.group for e in test}})
             config, _ = cross_validate(train, prior, table)
             model = fit(train, config["C"], config["class_weight"])
-            lps = {
-                (e.id, n): model.log_probs(c["features"])
-                for e in test
-                for n, c in enumerate(e.claims)
-                if c["features"]
-            }
+            lps = claim_log_probs(test, lambda e, model=model: model)
             preds.update(
                 (e.id, p)
-                for e, p in zip(
-                    test, table_predictions(test, lps, table, config["offsets"]), strict=True
-                )
+                for e, p in zip(test, predictions(test, lps, table, config["offsets"]), strict=True)
             )
             offsets = "/".join(f"{o:g}" for o in config["offsets"])
             chosen[f"C={config['C']} {config['class_weight']} offsets={offsets}"] += 1
@@ -627,7 +614,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.nested_repeats > 0:
         report["nested_cv"] = nested_cross_validate(tune, args.prior_partial, args.nested_repeats)
     model = fit(tune, config["C"], config["class_weight"])
-    held_preds = predictions(held, lambda e, c: model.log_probs(c["features"]), config["offsets"])
+    held_preds = predictions(
+        held, claim_log_probs(held, lambda e: model), decision_table(held), config["offsets"]
+    )
     report["held_out"] = score(held, held_preds, args.prior_partial)
     report["held_out_rule_decision"] = score(held, rule_predictions(held), args.prior_partial)
     write_model(args.out, model, config, report)
