@@ -67,18 +67,14 @@ def _change[M: (Claim, Attribution)](
         if version is not None and obj.version != version:
             raise ConflictError(obj, version)
         before = snapshot(obj, fields)
-        was_open = isinstance(obj, Claim) and obj.review_state != ReviewState.REJECTED
-        span = (obj.start, obj.end) if isinstance(obj, Claim) else None
+        held = _open_span(obj)
         mutate(obj)
         obj.version += 1
         obj.updated_by = actor
-        if isinstance(obj, Claim) and (
-            (obj.start, obj.end) != span
-            or (not was_open and obj.review_state != ReviewState.REJECTED)
-        ):
+        if _open_span(obj) not in (None, held):
             _save_claim_span(obj)  # it may now sit on another open claim's span
         else:
-            obj.save()  # no span taken: no savepoint needed for the constraint
+            obj.save()  # no new span taken: no savepoint needed for the constraint
         audit_record(
             actor=actor,
             verb=verb,
@@ -89,6 +85,13 @@ def _change[M: (Claim, Attribution)](
         )
         article_start_review(article=obj.article, actor=actor)
     return obj
+
+
+def _open_span(obj: Claim | Attribution) -> tuple[int, int] | None:
+    """The span an open claim holds under ``claim_unique_open_span`` (None: holds none)."""
+    if isinstance(obj, Claim) and obj.review_state != ReviewState.REJECTED:
+        return (obj.start, obj.end)
+    return None
 
 
 def _save_claim_span(obj: Claim | Attribution) -> None:
