@@ -53,18 +53,22 @@ def desk_default() -> bool:
     return bool(getattr(settings, "FACTCHECK_DOUBLE_REVIEW_DEFAULT", False))
 
 
-def may_be_double_reviewed(article_id: int) -> bool:
-    """False for the common case, in one query: no double review asked for, none by default."""
-    if desk_default():
-        return True
+def has_double_review(article_id: int) -> bool:
+    """Whether the article has a double-review record: asked on every article page, so kept
+    in the shared cache (forgotten when a record is made or deleted)."""
     return cached.remembered(
         cached.double_review_key(article_id),
         lambda: DoubleReview.objects.filter(article_id=article_id).exists(),
     )
 
 
+def may_be_double_reviewed(article_id: int) -> bool:
+    """False for the common case: no double review asked for, none by default."""
+    return desk_default() or has_double_review(article_id)
+
+
 def double_review_of(article: Article) -> DoubleReview | None:
-    if getattr(article, "no_double_review", False):  # the page asked already: none
+    if not has_double_review(article.pk):  # the common case, answered from the cache
         return None
     return DoubleReview.objects.filter(article=article).first()
 

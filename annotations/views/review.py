@@ -56,8 +56,6 @@ def article_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     except Article.DoesNotExist:
         raise Http404("No such article") from None
-    # blind_redirect's one query said there is no double review: the bar need not ask again
-    page.article.no_double_review = getattr(request, "no_double_review", None) == pk  # type: ignore[attr-defined]
     return render(request, REVIEW, review_context(request, page))
 
 
