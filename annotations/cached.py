@@ -44,13 +44,18 @@ def remembered[T](key: str, compute: Callable[[], T]) -> T:
 
 
 def forget(keys: Iterable[str]) -> None:
-    """Drop ``keys`` now, and again when the current transaction commits: a request that
-    read the old rows in between may have put them back."""
+    """Drop ``keys`` now and at commit (see ``now_and_at_commit``)."""
     if not settings.FACTCHECK_CACHE_SECONDS:
         return
     chosen = list(keys)
-    cache.delete_many(chosen)
-    transaction.on_commit(lambda: cache.delete_many(chosen))
+    now_and_at_commit(lambda: cache.delete_many(chosen))
+
+
+def now_and_at_commit(action: Callable[[], None]) -> None:
+    """Invalidate now and again when the transaction commits: a request that read the old
+    rows in between may have cached them again."""
+    action()
+    transaction.on_commit(action)
 
 
 def forget_unread_mentions(user_ids: Iterable[int]) -> None:
@@ -74,10 +79,12 @@ def connect() -> None:
 
     from .models import DoubleReview, Rating, RatingScale
 
-    for signal in (post_save, post_delete):  # a name, the active flag, superuser status
-        signal.connect(_people_changed, sender=User, dispatch_uid=f"people-{signal}")
-    for signal in (post_save, post_delete):
-        signal.connect(_double_review_changed, sender=DoubleReview, dispatch_uid=f"dr-{signal}")
-    for model in (Rating, RatingScale):
-        post_save.connect(_ratings_changed, sender=model, dispatch_uid=f"cached-save-{model}")
-        post_delete.connect(_ratings_changed, sender=model, dispatch_uid=f"cached-del-{model}")
+    receivers = (
+        (_people_changed, User),  # a name, the active flag, superuser status
+        (_double_review_changed, DoubleReview),
+        (_ratings_changed, Rating),
+        (_ratings_changed, RatingScale),
+    )
+    for receiver, model in receivers:
+        for signal in (post_save, post_delete):
+            signal.connect(receiver, sender=model, dispatch_uid=f"cached-{model}-{signal}")

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import cached
@@ -66,8 +65,7 @@ def roles_changed(**_: Any) -> None:
     """Any change of who holds which permission: every cached set is out of date. Moved on
     at once and again at commit, so that a request that read the old roles in between
     cannot leave them cached under the new generation."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    cached.now_and_at_commit(_new_generation)
     cached.forget([cached.ASSIGNEES])  # who may be given an article follows the roles
 
 
@@ -75,5 +73,5 @@ def connect() -> None:
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(roles_changed, sender=through, dispatch_uid=f"perms-{through}")
     for model in (Group, Permission):
-        post_save.connect(roles_changed, sender=model, dispatch_uid=f"perms-save-{model}")
-        post_delete.connect(roles_changed, sender=model, dispatch_uid=f"perms-delete-{model}")
+        for signal in (post_save, post_delete):
+            signal.connect(roles_changed, sender=model, dispatch_uid=f"perms-{model}-{signal}")
