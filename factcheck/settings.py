@@ -205,7 +205,7 @@ def _caches_from_env() -> dict[str, Any]:
 # instead of four. A shared cache is what makes the latter safe: a role given or taken away
 # in one process is seen by all on their next request.
 CACHES = _caches_from_env()
-SHARED_CACHE = bool(env_str("CACHE_URL", ""))
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if SHARED_CACHE
